@@ -1,0 +1,79 @@
+"""The ``gates`` command line."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Sequence
+
+from .errors import GatesError
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    line = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()
+    return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from .discovery import default_registry
+    specs = default_registry().specs()
+    if args.json:
+        print(json.dumps([s.as_dict() for s in specs], indent=2))
+        return 0
+    rows = [[s.name, s.kind, s.arity, s.plugin, s.distribution or "(local)", s.version or ""]
+            for s in specs]
+    print(_table(rows, ["name", "kind", "arity", "plugin", "distribution", "version"]))
+    return 0
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    from .discovery import plugin_report
+    infos = plugin_report()
+    if args.json:
+        print(json.dumps([i.as_dict() for i in infos], indent=2))
+        return 0
+    rows = [[i.name, i.distribution, i.version, i.status, ", ".join(i.gates) or i.error]
+            for i in infos]
+    print(_table(rows, ["plugin", "distribution", "version", "status", "gates / error"]))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+    return run_demo(epochs=args.epochs, rate=args.rate, seed=args.seed)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gates", description="Neural networks as graphs of plugin gates.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p = sub.add_parser("list", help="list every registered gate")
+    p.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    p.set_defaults(func=cmd_list)
+    p = sub.add_parser("plugins", help="list every gate plugin and its status")
+    p.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    p.set_defaults(func=cmd_plugins)
+    p = sub.add_parser("demo", help="train the seed's [2, 3, 1] network on XOR")
+    p.add_argument("--epochs", type=int, default=3000)
+    p.add_argument("--rate", type=float, default=0.5)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args)
+    except GatesError as exc:
+        print(f"gates: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""``gates demo``: the seed's [2, 3, 1] network learns XOR, a batch of 4."""
+from __future__ import annotations
+
+import numpy as np
+
+from .compose import mlp
+from .train import train
+
+X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+Y = np.array([[0.0], [1.0], [1.0], [0.0]])
+
+
+def run_demo(epochs: int = 3000, rate: float = 0.5, seed: int = 0, print=print) -> int:
+    net = mlp([2, 3, 1], "sigmoid", output_activation="identity", cost="mse", seed=seed)
+    gates = [f"{n} = {node.spec.name}({', '.join(node.inputs)})"
+             for n, node in net.nodes.items() if node.op == "gate"]
+    print("The seed's [2, 3, 1] network, composed from registered gates:")
+    for line in gates:
+        print(f"  {line}")
+    print(f"\nTraining on XOR (X 4x2, Y 4x1), full batch, rate {rate}, {epochs} epochs:")
+    marks = {1, *np.unique(np.geomspace(1, epochs, 8).astype(int)), epochs}
+
+    def report(epoch: int, step: int, loss: float) -> None:
+        if step in marks:
+            print(f"  step {step:6d}   J = {loss:.6g}")
+
+    history = train(net, {"X": X, "Y": Y}, epochs=epochs, rate=rate, callback=report)
+    prediction = net.forward({"X": X}, outputs=["a3"])["a3"]
+    print("\n  x1  x2   target   prediction")
+    for x, y, p in zip(X, Y, prediction):
+        print(f"  {x[0]:.0f}   {x[1]:.0f}   {y[0]:6.3f}   {p[0]:10.6f}")
+    first, last = history.losses[0], history.losses[-1]
+    print(f"\nJ went from {first:.4g} to {last:.3g}.")
+    return 0 if last < first else 1

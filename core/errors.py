@@ -1,0 +1,46 @@
+"""Errors the framework raises. Each message names the thing at fault."""
+from __future__ import annotations
+
+import difflib
+from typing import Iterable
+
+
+class GatesError(Exception):
+    """Base of every error this framework raises on bad input."""
+
+
+class UnknownGateError(GatesError, KeyError):
+    """A gate name that no installed plugin registered."""
+
+    def __init__(self, name: str, known: Iterable[str]):
+        self.name = name
+        super().__init__(f"no gate named {name!r} is registered{suggest(name, known)}")
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return self.args[0]
+
+
+class DuplicateGateError(GatesError):
+    """Two plugins registered the same gate name."""
+
+
+class PluginError(GatesError):
+    """A plugin failed to load or to register its gates."""
+
+
+class GraphError(GatesError):
+    """A graph that cannot be built or run: wiring, arity, cycles, missing values."""
+
+
+class ShapeError(GraphError, ValueError):
+    """Values whose shapes cannot combine in a gate."""
+
+
+class GateContractError(GatesError):
+    """A gate returned something the contract does not allow."""
+
+
+def suggest(name: str, known: Iterable[str]) -> str:
+    """'; did you mean ...?' for a mistyped name, or ''."""
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
+    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""

@@ -1,0 +1,203 @@
+"""Composing a network: inputs, trainable parameters and gates, by registered name.
+
+A node is named by a string; a gate's inputs are the names of other nodes, and a
+node's output may feed any number of gates (the CMU slides' fan-out). Inputs
+are non-trainable values fed at run time; parameters are trainable values the
+graph owns (the slides' trainable nodes). Every composition error is raised
+before the graph is changed, so nothing already built is lost.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+import attrs
+import numpy as np
+
+from .contract import Gate
+from .errors import GraphError, suggest
+from .init import initialise
+from .registry import GateSpec, Registry
+
+
+@attrs.define
+class Node:
+    """One node of the graph: an input, a parameter or a gate."""
+
+    name: str
+    op: str  # "input", "param" or "gate"
+    inputs: tuple[str, ...] = ()
+    gate: Gate | None = None
+    spec: GateSpec | None = None
+    attributes: dict[str, Any] = attrs.field(factory=dict)
+    shape: tuple[int, ...] | None = None  # declared shape of an input, if any
+
+    @property
+    def label(self) -> str:
+        """'name (gate)' for messages."""
+        return f"{self.name!r} ({self.spec.name if self.spec else self.op})"
+
+
+class Graph:
+    """A computation graph of registered gates."""
+
+    def __init__(self, registry: Registry | None = None, *, dtype: Any = np.float64,
+                 seed: int | None = 0) -> None:
+        if registry is None:
+            from .discovery import default_registry
+            registry = default_registry()
+        self.registry = registry
+        self.dtype = np.dtype(dtype)
+        if self.dtype.kind != "f":
+            raise GraphError(f"graph dtype must be a floating type, not {self.dtype}")
+        self.rng = np.random.default_rng(seed)
+        self.nodes: dict[str, Node] = {}
+        self.params: dict[str, np.ndarray] = {}
+        #: per-parameter learning rates, the seed's lambda_i (Eq. 1)
+        self.rates: dict[str, float] = {}
+        #: parameter initialisers, kept so a network file can describe them
+        self.inits: dict[str, dict[str, Any]] = {}
+        self._version = 0
+        self._counter = 0
+
+    # -- building ------------------------------------------------------------
+    def _add(self, node: Node) -> str:
+        if not isinstance(node.name, str) or not node.name:
+            raise GraphError(f"node names must be non-empty strings, got {node.name!r}")
+        if node.name in self.nodes:
+            raise GraphError(f"a node named {node.name!r} already exists "
+                             f"({self.nodes[node.name].op})")
+        self.nodes[node.name] = node
+        self._version += 1
+        return node.name
+
+    def input(self, name: str, shape: Iterable[int] | None = None) -> str:
+        """A non-trainable value fed at run time (X, Y)."""
+        return self._add(Node(name, "input", shape=None if shape is None else tuple(shape)))
+
+    def param(self, name: str, value: Any = None, *, shape: Iterable[int] | None = None,
+              init: str = "lecun", scale: float = 1.0, rate: float | None = None) -> str:
+        """A trainable parameter: an explicit ``value`` or ``shape`` plus ``init``."""
+        if name in self.nodes:
+            raise GraphError(f"a node named {name!r} already exists ({self.nodes[name].op})")
+        if value is None:
+            if shape is None:
+                raise GraphError(f"parameter {name!r} needs a value or a shape")
+            array = initialise(init, tuple(shape), self.rng, self.dtype, scale)
+            self.inits[name] = {"init": init, "shape": list(shape), "scale": scale}
+        else:
+            array = np.array(value, dtype=self.dtype)  # a copy the graph owns
+            self.inits[name] = {"init": "value", "shape": list(array.shape)}
+        self._add(Node(name, "param"))
+        self.params[name] = array
+        if rate is not None:
+            self.rates[name] = float(rate)
+        return name
+
+    def gate(self, gate_name: str, *inputs: str, name: str | None = None,
+             **attributes: Any) -> str:
+        """Add a gate of the registered type ``gate_name`` reading ``inputs``.
+
+        Inputs may name nodes not yet added; they are resolved when the graph
+        is compiled (so a network file may list gates in any order).
+        """
+        spec = self.registry.get(gate_name)
+        if name is None:
+            self._counter += 1
+            name = f"{gate_name}{self._counter}"
+            while name in self.nodes:
+                self._counter += 1
+                name = f"{gate_name}{self._counter}"
+        if len(inputs) != spec.arity:
+            raise GraphError(f"gate {name!r} ({gate_name}) takes {spec.arity} input"
+                             f"{'s' if spec.arity != 1 else ''}, got {len(inputs)}: "
+                             f"{', '.join(map(repr, inputs)) or 'none'}")
+        for i in inputs:
+            if not isinstance(i, str):
+                raise GraphError(f"gate {name!r} ({gate_name}): inputs are node names, "
+                                 f"got {type(i).__name__} {i!r}")
+        if name in self.nodes:
+            raise GraphError(f"a node named {name!r} already exists ({self.nodes[name].op})")
+        gate = self.registry.create(gate_name, **attributes)
+        return self._add(Node(name, "gate", tuple(inputs), gate, spec, dict(attributes)))
+
+    # -- reading -------------------------------------------------------------
+    def __getitem__(self, name: str) -> Node:
+        try:
+            return self.nodes[name]
+        except KeyError:
+            raise GraphError(f"no node named {name!r}{suggest(name, self.nodes)}") from None
+
+    @property
+    def inputs(self) -> list[str]:
+        return [n for n, node in self.nodes.items() if node.op == "input"]
+
+    @property
+    def costs(self) -> list[str]:
+        return [n for n, node in self.nodes.items()
+                if node.op == "gate" and node.spec and node.spec.kind == "cost"]
+
+    def consumers(self) -> dict[str, list[str]]:
+        """For each node, the gates that read it."""
+        out: dict[str, list[str]] = {n: [] for n in self.nodes}
+        for node in self.nodes.values():
+            for i in node.inputs:
+                if i in out:
+                    out[i].append(node.name)
+        return out
+
+    def order(self, targets: Iterable[str] | None = None) -> list[str]:
+        """Nodes needed for ``targets`` (default: every node) in topological order.
+
+        Kahn's algorithm, iterative: a chain of many thousand gates is fine.
+        Raises GraphError for an undefined input or a cycle.
+        """
+        for node in self.nodes.values():
+            for i in node.inputs:
+                if i not in self.nodes:
+                    raise GraphError(f"gate {node.label} reads {i!r}, which is not a node "
+                                     f"of the graph{suggest(i, self.nodes)}")
+        wanted = set(self.nodes) if targets is None else self._ancestors(targets)
+        indegree = {n: sum(1 for i in self.nodes[n].inputs) for n in wanted}
+        readers: dict[str, list[str]] = {n: [] for n in wanted}
+        for n in wanted:
+            for i in self.nodes[n].inputs:
+                readers[i].append(n)
+        ready = [n for n in self.nodes if n in wanted and indegree[n] == 0]
+        order = []
+        while ready:
+            n = ready.pop()
+            order.append(n)
+            for r in reversed(readers[n]):
+                indegree[r] -= 1
+                if indegree[r] == 0:
+                    ready.append(r)
+        if len(order) != len(wanted):
+            stuck = [n for n in self.nodes if n in wanted and indegree[n] > 0]
+            raise GraphError(f"the graph has a cycle through {', '.join(map(repr, stuck))}")
+        return order
+
+    def _ancestors(self, targets: Iterable[str]) -> set[str]:
+        seen: set[str] = set()
+        stack = list(targets)
+        while stack:
+            n = stack.pop()
+            if n in seen:
+                continue
+            self[n]  # raises for an unknown target
+            seen.add(n)
+            stack.extend(self.nodes[n].inputs)
+        return seen
+
+    # -- running (delegated to the executor) ----------------------------------
+    def executor(self):
+        from .executor import Executor
+        return Executor(self)
+
+    def forward(self, feed: Mapping[str, Any], outputs: Iterable[str] | None = None
+                ) -> dict[str, np.ndarray]:
+        """Values of every node needed for ``outputs`` (default: all nodes)."""
+        return self.executor().forward(feed, outputs)
+
+    def value_and_grad(self, feed: Mapping[str, Any], wrt: Iterable[str] | None = None):
+        """(loss, {name: dJ/dname}) for the parameters, or the nodes named in ``wrt``."""
+        return self.executor().value_and_grad(feed, wrt)

@@ -1,0 +1,103 @@
+"""Training: minibatch gradient descent with the seed's update rule.
+
+    W_i <- W_i - lambda_i * dJ/dW_i        (seed 000, Eq. 1)
+
+``lambda_i`` is the parameter's own rate when one was given (``Graph.param(...,
+rate=...)`` or ``rates={name: rate}``), else the global ``rate``. The update is
+made in place, so the graph's parameter arrays stay the same objects.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+import attrs
+import numpy as np
+
+from .errors import GraphError
+from .graph import Graph
+
+
+@attrs.define
+class SGD:
+    """Plain gradient descent, a learning rate per parameter (Eq. 1)."""
+
+    rate: float = 0.1
+    rates: dict[str, float] = attrs.field(factory=dict)
+
+    def rate_for(self, graph: Graph, name: str) -> float:
+        return self.rates.get(name, graph.rates.get(name, self.rate))
+
+    def step(self, graph: Graph, grads: Mapping[str, np.ndarray]) -> None:
+        for name, grad in grads.items():
+            param = graph.params[name]
+            param -= self.rate_for(graph, name) * grad  # in place: W_i -= lambda_i dJ/dW_i
+
+
+@attrs.define
+class History:
+    """Loss after every step, and the mean loss of every epoch."""
+
+    losses: list[float] = attrs.field(factory=list)
+    epoch_losses: list[float] = attrs.field(factory=list)
+
+    @property
+    def final(self) -> float:
+        return self.epoch_losses[-1] if self.epoch_losses else float("nan")
+
+
+def batches(data: Mapping[str, np.ndarray], batch_size: int | None,
+            rng: np.random.Generator | None):
+    """Yield minibatches (dicts) along the first axis, shuffled when ``rng`` is given."""
+    sizes = {name: len(v) for name, v in data.items()}
+    n = next(iter(sizes.values()))
+    if any(s != n for s in sizes.values()):
+        raise GraphError(f"training data columns differ in length: {sizes}")
+    if not batch_size or batch_size >= n:
+        yield data
+        return
+    index = rng.permutation(n) if rng is not None else np.arange(n)
+    for start in range(0, n, batch_size):
+        take = index[start:start + batch_size]
+        yield {name: v[take] for name, v in data.items()}
+
+
+def train(graph: Graph, data: Mapping[str, Any], *, epochs: int = 100,
+          batch_size: int | None = None, rate: float = 0.1,
+          rates: Mapping[str, float] | None = None, shuffle: bool = True, seed: int = 0,
+          optimizer: SGD | None = None,
+          callback: Callable[[int, int, float], Any] | None = None) -> History:
+    """Train ``graph`` on ``data`` ({input name: array}) by minibatch gradient descent.
+
+    ``callback(epoch, step, loss)`` is called after every step; it may return
+    True to stop early.
+    """
+    if epochs < 1:
+        raise GraphError(f"epochs must be at least 1, got {epochs}")
+    data = {k: np.asarray(v, dtype=graph.dtype) for k, v in data.items()}
+    if not data:
+        raise GraphError("no training data was given")
+    opt = optimizer or SGD(rate, dict(rates or {}))
+    unknown = set(opt.rates) - set(graph.params)
+    if unknown:
+        raise GraphError(f"rates given for {sorted(unknown)}, which are not parameters; "
+                         f"the parameters are: {', '.join(graph.params)}")
+    executor = graph.executor()
+    rng = np.random.default_rng(seed) if shuffle else None
+    history = History()
+    step = 0
+    for epoch in range(epochs):
+        seen = []
+        for batch in batches(data, batch_size, rng):
+            loss, grads = executor.value_and_grad(batch)
+            if not np.isfinite(loss):
+                raise GraphError(f"the loss became {loss} at epoch {epoch}, step {step}; "
+                                 f"try a smaller rate than {opt.rate}")
+            opt.step(graph, grads)
+            history.losses.append(loss)
+            seen.append(loss)
+            step += 1
+            if callback is not None and callback(epoch, step, loss):
+                history.epoch_losses.append(float(np.mean(seen)))
+                return history
+        history.epoch_losses.append(float(np.mean(seen)))
+    return history

@@ -1,0 +1,37 @@
+"""The seed's two elementwise gates: add, the distributor, and mul, the switcher."""
+import numpy as np
+
+from core import Operator
+
+
+class Add(Operator):
+    """Elementwise sum a + b; backward, a distributor: top_diff goes to both inputs."""
+
+    name = "add"
+    arity = 2
+    supports_out = True
+
+    def forward(self, a, b, out=None):
+        return np.add(a, b, out=out)
+
+    def local_gradient(self, top_diff, inputs, output, needs):
+        # local_diff = 1 for both inputs: bottom_diff = top_diff x 1. The executor
+        # sums broadcast inputs (a bias over the batch) back to their shape.
+        return top_diff, top_diff
+
+
+class Mul(Operator):
+    """Elementwise product a * b; backward, a switcher: each input gets the other."""
+
+    name = "mul"
+    arity = 2
+    supports_out = True
+
+    def forward(self, a, b, out=None):
+        return np.multiply(a, b, out=out)
+
+    def local_gradient(self, top_diff, inputs, output, needs):
+        a, b = inputs
+        # local_diff of a is b, of b is a: the switch
+        return (top_diff * b if needs[0] else None,
+                top_diff * a if needs[1] else None)

@@ -35,7 +35,12 @@ class Gate:
     kinks: ClassVar[tuple[float, ...]] = ()
     #: dtypes the gate computes in
     dtypes: ClassVar[tuple[str, ...]] = ("float64", "float32")
-    #: True when ``forward`` accepts ``out=`` (a preallocated result buffer)
+    #: True when the gate's methods accept ``out=``: a preallocated buffer the
+    #: result may be written into (forward: shaped like the output; derivative
+    #: and gradient: like the input; local_gradient: a sequence with, per input,
+    #: None or an array shaped like that input). A gate may ignore ``out`` and
+    #: return a new array; the executor accepts either. Without this flag the
+    #: executor never passes ``out``.
     supports_out: ClassVar[bool] = False
     #: contract checks this gate is known to fail: ``{check name: reason}``
     expected_failures: ClassVar[dict[str, str]] = {}
@@ -61,6 +66,7 @@ class Operator(Gate):
         inputs: Sequence[np.ndarray],
         output: np.ndarray,
         needs: Sequence[bool],
+        out: Sequence[np.ndarray | None] | None = None,
     ) -> Sequence[np.ndarray | None]:
         """Return one bottom_diff per input: dJ/dinput = top_diff x local_diff.
 
@@ -77,7 +83,8 @@ class Activation(Gate):
     kind: ClassVar[str] = "activation"
     arity: ClassVar[int] = 1
 
-    def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def derivative(self, x: np.ndarray, y: np.ndarray, out: np.ndarray | None = None
+                   ) -> np.ndarray:
         """dy/dx elementwise, given the input x and the forward output y."""
         raise NotImplementedError(f"gate {self.name!r} does not define derivative")
 
@@ -88,7 +95,8 @@ class Cost(Gate):
     kind: ClassVar[str] = "cost"
     arity: ClassVar[int] = 2
 
-    def gradient(self, prediction: np.ndarray, target: np.ndarray) -> np.ndarray:
+    def gradient(self, prediction: np.ndarray, target: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
         """dJ/dprediction, shaped like prediction: the first top_diff."""
         raise NotImplementedError(f"gate {self.name!r} does not define gradient")
 

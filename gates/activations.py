@@ -19,7 +19,7 @@ class Sigmoid(Activation):
         np.multiply(out, e, out=out, where=x < 0)
         return out
 
-    def derivative(self, x, y):
+    def derivative(self, x, y, out=None):
         return y * (1.0 - y)
 
 
@@ -35,5 +35,5 @@ class Identity(Activation):
         np.copyto(out, x)
         return out
 
-    def derivative(self, x, y):
+    def derivative(self, x, y, out=None):
         return np.ones_like(x)

@@ -14,7 +14,7 @@ class Add(Operator):
     def forward(self, a, b, out=None):
         return np.add(a, b, out=out)
 
-    def local_gradient(self, top_diff, inputs, output, needs):
+    def local_gradient(self, top_diff, inputs, output, needs, out=None):
         # local_diff = 1 for both inputs: bottom_diff = top_diff x 1. The executor
         # sums broadcast inputs (a bias over the batch) back to their shape.
         return top_diff, top_diff
@@ -30,7 +30,7 @@ class Mul(Operator):
     def forward(self, a, b, out=None):
         return np.multiply(a, b, out=out)
 
-    def local_gradient(self, top_diff, inputs, output, needs):
+    def local_gradient(self, top_diff, inputs, output, needs, out=None):
         a, b = inputs
         # local_diff of a is b, of b is a: the switch
         return (top_diff * b if needs[0] else None,

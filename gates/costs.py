@@ -21,7 +21,7 @@ class MSE(Cost):
         diff = prediction - target
         return np.vdot(diff, diff) / diff.size
 
-    def gradient(self, prediction, target):
+    def gradient(self, prediction, target, out=None):
         # dJ/dyhat = 2 (yhat - y) / n. (Seed 000 prints 0.48 for yhat = 0.5,
         # y = 0.8, n = 1; the calculus gives 2 (0.5 - 0.8) = -0.6.)
         return (prediction - target) * (2.0 / prediction.size)

@@ -17,7 +17,7 @@ class MatMul(Operator):
                              f"{a.shape} and {b.shape}")
         return np.matmul(a, b, out=out)
 
-    def local_gradient(self, top_diff, inputs, output, needs):
+    def local_gradient(self, top_diff, inputs, output, needs, out=None):
         a, b = inputs
         if a.ndim == 1 and b.ndim == 1:  # a dot product: the switcher again
             return (top_diff * b if needs[0] else None,

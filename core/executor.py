@@ -35,8 +35,10 @@ class Plan:
     backward: list[tuple[Node, tuple[bool, ...]]]  # gates to visit on the way back
 
 
-def compile_plan(graph: Graph, outputs: Iterable[str] | None, wrt: Iterable[str] | None) -> Plan:
-    costs = graph.costs
+def compile_plan(graph: Graph, outputs: Iterable[str] | None, wrt: Iterable[str] | None,
+                 of: Iterable[str] | None = None) -> Plan:
+    """``of``: the nodes whose sum J is differentiated; default, every cost gate."""
+    costs = graph.costs if of is None else [graph[n].name for n in of]
     targets = list(outputs) if outputs is not None else list(graph.nodes)
     if wrt is not None:
         targets = targets + costs
@@ -45,7 +47,8 @@ def compile_plan(graph: Graph, outputs: Iterable[str] | None, wrt: Iterable[str]
         return Plan(order, [c for c in costs if c in targets], (), set(), [])
     if not costs:
         raise GraphError("the graph has no cost gate to differentiate; add one "
-                         "(e.g. 'mse') reading the prediction and the target")
+                         "(e.g. 'mse') reading the prediction and the target, or "
+                         "name the node to differentiate with of=[...]")
     wrt = tuple(wrt)
     for w in wrt:
         graph[w]  # unknown names raise with a suggestion
@@ -72,16 +75,16 @@ class Executor:
         self.graph = graph
 
     def plan(self, outputs: Iterable[str] | None = None,
-             wrt: Iterable[str] | None = None) -> Plan:
+             wrt: Iterable[str] | None = None, of: Iterable[str] | None = None) -> Plan:
         g = self.graph
         key = (g._version, None if outputs is None else tuple(outputs),
-               None if wrt is None else tuple(wrt))
+               None if wrt is None else tuple(wrt), None if of is None else tuple(of))
         cache = g.__dict__.setdefault("_plans", {})
         plan = cache.get(key)
         if plan is None:
             if len(cache) > 64 or any(k[0] != g._version for k in cache):
                 cache.clear()
-            plan = cache[key] = compile_plan(g, outputs, wrt)
+            plan = cache[key] = compile_plan(g, outputs, wrt, of)
         return plan
 
     # -- forward -------------------------------------------------------------
@@ -142,7 +145,7 @@ class Executor:
         grads: dict[str, np.ndarray] = {}
         owned: set[str] = set()  # diffs the executor allocated and may add into
         for c in plan.costs:
-            grads[c] = np.ones((), dtype=values[c].dtype)  # dJ/dJ = 1
+            grads[c] = np.ones_like(values[c])  # dJ/dJ = 1
         for node, needs in plan.backward:
             top_diff = grads.get(node.name)
             if top_diff is None:  # nothing downstream reaches a cost
@@ -201,13 +204,16 @@ class Executor:
         return diff
 
     def value_and_grad(self, feed: Mapping[str, Any], wrt: Iterable[str] | None = None,
-                       trace: Trace | None = None):
-        """(J, {name: dJ/dname}); J is the sum of every cost in the graph."""
+                       trace: Trace | None = None, of: Iterable[str] | None = None):
+        """(J, {name: dJ/dname}) for the parameters, or the nodes named in ``wrt``.
+
+        J is the sum of every cost in the graph, or of the nodes named in ``of``.
+        """
         g = self.graph
-        plan = self.plan(None, tuple(g.params) if wrt is None else wrt)
+        plan = self.plan(None, tuple(g.params) if wrt is None else wrt, of)
         values = self.run_forward(plan, feed)
         grads = self.run_backward(plan, values, trace)
-        loss = sum(float(values[c]) for c in plan.costs)
+        loss = sum(float(np.sum(values[c])) for c in plan.costs)
         return loss, grads
 
 

@@ -198,6 +198,10 @@ class Graph:
         """Values of every node needed for ``outputs`` (default: all nodes)."""
         return self.executor().forward(feed, outputs)
 
-    def value_and_grad(self, feed: Mapping[str, Any], wrt: Iterable[str] | None = None):
-        """(loss, {name: dJ/dname}) for the parameters, or the nodes named in ``wrt``."""
-        return self.executor().value_and_grad(feed, wrt)
+    def value_and_grad(self, feed: Mapping[str, Any], wrt: Iterable[str] | None = None,
+                       of: Iterable[str] | None = None):
+        """(J, {name: dJ/dname}) for the parameters, or the nodes named in ``wrt``.
+
+        J is the sum of the graph's costs, or of the nodes named in ``of``.
+        """
+        return self.executor().value_and_grad(feed, wrt, of=of)

@@ -14,7 +14,9 @@ class Sigmoid(Activation):
         # exp(-|x|) never overflows; for x < 0 use e^x / (1 + e^x), keeping
         # relative accuracy in the far tail.
         e = np.exp(-np.abs(x))
-        out = np.add(1.0, e, out=out)
+        if out is None:
+            out = np.empty_like(e)
+        np.add(1.0, e, out=out)
         np.divide(1.0, out, out=out)
         np.multiply(out, e, out=out, where=x < 0)
         return out

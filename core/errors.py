@@ -42,5 +42,8 @@ class GateContractError(GatesError):
 
 def suggest(name: str, known: Iterable[str]) -> str:
     """'; did you mean ...?' for a mistyped name, or ''."""
-    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
+    known = list(known)
+    lower = {k.lower(): k for k in known}
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5) or \
+        [lower[k] for k in difflib.get_close_matches(name.lower(), list(lower), n=3, cutoff=0.5)]
     return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""

@@ -136,7 +136,20 @@ class Executor:
 
     def forward(self, feed: Mapping[str, Any], outputs: Iterable[str] | None = None
                 ) -> dict[str, np.ndarray]:
+        """Values of ``outputs``' ancestors; by default of every node the feed reaches."""
+        if outputs is None:
+            outputs = self.reachable(feed)
         return self.run_forward(self.plan(outputs), feed)
+
+    def reachable(self, feed: Mapping[str, Any]) -> tuple[str, ...]:
+        """Nodes computable from the fed inputs and the parameters."""
+        ok: set[str] = set()
+        for name in self.graph.order():
+            node = self.graph.nodes[name]
+            if (node.op == "param" or (node.op == "input" and name in feed) or
+                    (node.op == "gate" and all(i in ok for i in node.inputs))):
+                ok.add(name)
+        return tuple(n for n in self.graph.nodes if n in ok)
 
     # -- backward ------------------------------------------------------------
     def run_backward(self, plan: Plan, values: Mapping[str, np.ndarray],

@@ -1,0 +1,149 @@
+"""Bad input: clear errors naming what is at fault, and nothing already built is lost."""
+import numpy as np
+import pytest
+
+from core import GateContractError, Graph, GraphError, Operator, ShapeError, hookimpl, mlp
+
+
+def small(registry):
+    g = Graph(registry)
+    g.input("X")
+    g.param("W", shape=(2, 3))
+    g.gate("matmul", "X", "W", name="Z")
+    return g
+
+
+def test_wrong_number_of_inputs(registry):
+    g = small(registry)
+    with pytest.raises(GraphError, match=r"'S' \(sigmoid\) takes 1 input, got 2"):
+        g.gate("sigmoid", "Z", "W", name="S")
+    assert list(g.nodes) == ["X", "W", "Z"]
+
+
+def test_shapes_that_cannot_combine_name_both_gates_and_shapes(registry, rng):
+    g = small(registry)
+    g.param("b", shape=(1, 4))
+    g.gate("add", "Z", "b", name="z2")
+    with pytest.raises(ShapeError) as err:
+        g.forward({"X": rng.standard_normal((5, 2))})
+    message = str(err.value)
+    assert "'z2' (add)" in message
+    assert "'Z' (matmul) with shape (5, 3)" in message
+    assert "'b' (param) with shape (1, 4)" in message
+    # nothing lost: fix the parameter and the same graph runs
+    g.params["b"] = np.zeros((1, 3))
+    assert g.forward({"X": np.ones((5, 2))})["z2"].shape == (5, 3)
+
+
+def test_cost_refuses_a_target_that_would_broadcast(registry):
+    g = small(registry)
+    g.input("Y")
+    g.gate("mse", "Z", "Y", name="J")
+    with pytest.raises(ShapeError, match=r"'J' \(mse\).*\(4, 3\).*\(4,\)"):
+        g.value_and_grad({"X": np.ones((4, 2)), "Y": np.ones(4)})
+
+
+def test_cycle_is_named(registry):
+    g = Graph(registry)
+    g.param("a", [1.0])
+    g.gate("add", "a", "q", name="p")
+    g.gate("sigmoid", "p", name="q")
+    with pytest.raises(GraphError, match=r"cycle through 'p', 'q'"):
+        g.forward({})
+
+
+def test_undefined_input_is_named_with_a_suggestion(registry):
+    g = small(registry)
+    g.gate("sigmoid", "ZZ", name="S")
+    with pytest.raises(GraphError, match=r"'S' \(sigmoid\) reads 'ZZ'.*did you mean 'Z'"):
+        g.forward({"X": np.ones((1, 2))})
+
+
+def test_missing_input_value_at_run_time(registry):
+    g = small(registry)
+    with pytest.raises(GraphError, match=r"no value was fed for input 'X'.*'Z'"):
+        g.forward({}, outputs=["Z"])
+    assert "Z" not in g.forward({})  # by default, only what the feed reaches
+
+
+def test_feeding_a_name_that_is_not_an_input(registry):
+    g = small(registry)
+    with pytest.raises(GraphError, match=r"'W', which is a parameter"):
+        g.forward({"X": np.ones((1, 2)), "W": np.ones((2, 3))})
+    with pytest.raises(GraphError, match=r"'x'.*did you mean 'X'"):
+        g.forward({"x": np.ones((1, 2))})
+
+
+def test_duplicate_node_names(registry):
+    g = small(registry)
+    with pytest.raises(GraphError, match="'Z' already exists"):
+        g.gate("sigmoid", "X", name="Z")
+    with pytest.raises(GraphError, match="'W' already exists"):
+        g.param("W", shape=(1,))
+    assert g.nodes["Z"].spec.name == "matmul"
+
+
+def test_declared_input_shape_is_checked(registry):
+    net = mlp([2, 3, 1], "sigmoid", registry=registry)
+    with pytest.raises(ShapeError, match=r"input 'X'.*\(None, 2\).*\(4, 3\)"):
+        net.forward({"X": np.ones((4, 3))})
+
+
+class WrongCount(Operator):
+    """Returns one bottom_diff for two inputs."""
+
+    name = "wrong_count"
+
+    def forward(self, a, b, out=None):
+        return a * b
+
+    def local_gradient(self, top_diff, inputs, output, needs, out=None):
+        return (top_diff,)
+
+
+class WrongShape(Operator):
+    """Returns a bottom_diff that cannot be summed back to the input's shape."""
+
+    name = "wrong_shape"
+
+    def forward(self, a, b, out=None):
+        return a * b
+
+    def local_gradient(self, top_diff, inputs, output, needs, out=None):
+        return top_diff, np.ones((7, 7))
+
+
+class BadPlugin:
+    @hookimpl
+    def register_gates(self, register):
+        register(WrongCount)
+        register(WrongShape)
+
+
+@pytest.mark.parametrize("gate, message", [
+    ("wrong_count", r"'g' \(wrong_count\) from plugin 'bad' .*returned 1 bottom_diffs.*2 inputs"),
+    ("wrong_shape", r"'g' \(wrong_shape\) from plugin 'bad' .*shape \(7, 7\).*input 1 \('b'\)"),
+])
+def test_gate_breaking_the_contract_is_named_with_its_plugin(registry, gate, message):
+    registry.register(BadPlugin(), name="bad")
+    g = Graph(registry)
+    g.param("a", [[1.0, 2.0]])
+    g.param("b", [[3.0, 4.0]])
+    g.gate(gate, "a", "b", name="g")
+    with pytest.raises(GateContractError, match=message):
+        g.value_and_grad({}, wrt=["a", "b"], of=["g"])
+
+
+def test_no_cost_to_differentiate(registry):
+    g = small(registry)
+    with pytest.raises(GraphError, match="no cost gate"):
+        g.value_and_grad({"X": np.ones((1, 2))})
+
+
+def test_unknown_initialiser_and_dtype(registry):
+    g = Graph(registry)
+    with pytest.raises(GraphError, match="unknown initialiser 'xavir'.*did you mean 'xavier'"):
+        g.param("W", shape=(2, 2), init="xavir")
+    assert g.nodes == {}
+    with pytest.raises(GraphError, match="floating"):
+        Graph(registry, dtype=np.int32)

@@ -40,6 +40,7 @@ def mlp(sizes: Sequence[int], activation: str = "sigmoid", *,
         else:
             attrs = {} if last else dict(activation_attributes or {})
             a = g.gate(act, z, name=f"a{layer + 1}", **attrs)
+    g.output(a)
     if cost is not None:
         g.input("Y", shape=(None, sizes[-1]))
         g.gate(cost, a, "Y", name="J")

@@ -25,7 +25,7 @@ def run_demo(epochs: int = 3000, rate: float = 0.5, seed: int = 0, print=print) 
             print(f"  step {step:6d}   J = {loss:.6g}")
 
     history = train(net, {"X": X, "Y": Y}, epochs=epochs, rate=rate, callback=report)
-    prediction = net.forward({"X": X}, outputs=["a3"])["a3"]
+    prediction = net.predict({"X": X})["a3"]
     print("\n  x1  x2   target   prediction")
     for x, y, p in zip(X, Y, prediction):
         print(f"  {x[0]:.0f}   {x[1]:.0f}   {y[0]:6.3f}   {p[0]:10.6f}")

@@ -56,6 +56,8 @@ class Graph:
         self.rates: dict[str, float] = {}
         #: parameter initialisers, kept so a network file can describe them
         self.inits: dict[str, dict[str, Any]] = {}
+        #: the nodes that are the network's outputs (its predictions)
+        self.outputs: list[str] = []
         self._version = 0
         self._counter = 0
 
@@ -119,6 +121,12 @@ class Graph:
             raise GraphError(f"a node named {name!r} already exists ({self.nodes[name].op})")
         gate = self.registry.create(gate_name, **attributes)
         return self._add(Node(name, "gate", tuple(inputs), gate, spec, dict(attributes)))
+
+    def output(self, *names: str) -> None:
+        """Mark nodes as the graph's outputs: what ``predict`` returns."""
+        for name in names:
+            self[name]  # an unknown name raises, with a suggestion
+        self.outputs.extend(n for n in names if n not in self.outputs)
 
     # -- reading -------------------------------------------------------------
     def __getitem__(self, name: str) -> Node:
@@ -197,6 +205,13 @@ class Graph:
                 ) -> dict[str, np.ndarray]:
         """Values of every node needed for ``outputs`` (default: all nodes)."""
         return self.executor().forward(feed, outputs)
+
+    def predict(self, feed: Mapping[str, Any]) -> dict[str, np.ndarray]:
+        """Values of the declared outputs (see ``output``) for the fed inputs."""
+        if not self.outputs:
+            raise GraphError("the graph declares no outputs; call graph.output(name)")
+        values = self.forward(feed, self.outputs)
+        return {n: values[n] for n in self.outputs}
 
     def value_and_grad(self, feed: Mapping[str, Any], wrt: Iterable[str] | None = None,
                        of: Iterable[str] | None = None):

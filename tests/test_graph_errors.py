@@ -147,3 +147,13 @@ def test_unknown_initialiser_and_dtype(registry):
     assert g.nodes == {}
     with pytest.raises(GraphError, match="floating"):
         Graph(registry, dtype=np.int32)
+
+
+def test_outputs_must_exist_and_predict_needs_them(registry):
+    g = small(registry)
+    with pytest.raises(GraphError, match="declares no outputs"):
+        g.predict({"X": np.ones((1, 2))})
+    with pytest.raises(GraphError, match="no node named 'z'.*did you mean 'Z'"):
+        g.output("z")
+    g.output("Z")
+    assert g.predict({"X": np.ones((1, 2))})["Z"].shape == (1, 3)

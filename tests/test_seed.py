@@ -56,7 +56,8 @@ def test_seed_network_trains_to_a_low_loss():
     module = load_example("seed_network")
     net, history = module.main()
     assert history.losses[-1] < 1e-4 < history.losses[0]
-    prediction = net.forward({"X": X}, outputs=["a3"])["a3"]
+    assert net.outputs == ["a3"]
+    prediction = net.predict({"X": X})["a3"]
     np.testing.assert_allclose(prediction, Y, atol=1e-2)
 
 

@@ -155,6 +155,9 @@ def load_parameters(spec: netfile.NetworkSpec, folder: Path) -> dict[str, np.nda
 
 def read_npz(blob: bytes, source: str = "<npz>") -> dict[str, np.ndarray]:
     """Plain numeric arrays from ``.npz`` bytes; anything pickled is refused."""
+    if not blob.startswith(b"PK\x03\x04"):
+        raise PersistError(f"{source}: not a parameter file: an .npz is a zip archive, "
+                           f"and this is not one")
     try:
         with np.load(io.BytesIO(blob), allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}

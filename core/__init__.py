@@ -37,6 +37,11 @@ from .graph import Graph, Node
 from .hookspecs import hookimpl, hookspec
 from .registry import GateSpec, Registry
 from .train import SGD, History, train
+from .dot import GraphvizError, render, to_dot
+from .explain import Explanation, explain
+from .netfile import NetworkFileError
+from .persist import MissingPluginError, PersistError, VersionWarning, load, save
+from .progress import Progress
 
 __all__ = [
     "KINDS", "Activation", "Cost", "Gate", "Operator", "elementwise",
@@ -45,4 +50,7 @@ __all__ = [
     "Graph", "Node", "Executor", "Plan", "mlp", "train", "SGD", "History",
     "GatesError", "UnknownGateError", "DuplicateGateError", "PluginError",
     "GraphError", "ShapeError", "GateContractError",
+    # seeing and keeping a network
+    "to_dot", "render", "GraphvizError", "explain", "Explanation", "NetworkFileError",
+    "save", "load", "PersistError", "MissingPluginError", "VersionWarning", "Progress",
 ]

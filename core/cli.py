@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rate", type=float, default=0.5)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_demo)
+    from .netcli import register as register_network_commands
+    register_network_commands(sub)  # draw, explain, train
     return parser
 
 

@@ -1,0 +1,155 @@
+"""The ``gates draw``, ``gates explain`` and ``gates train`` commands.
+
+Each takes a NETWORK: a network file (``.toml``; a saved, trained one loads
+with its parameters) or the name of a built-in example (``seed``: the seed's
+[2, 3, 1] network with its XOR batch of 4).
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .errors import GatesError
+
+EXAMPLES = {"seed": "the seed's [2, 3, 1] network (seeds 000 and 001) on the XOR batch of 4"}
+
+
+def load_network(arg: str):
+    """(graph, name, example feed or None) for a file path or an example name."""
+    from . import netfile, persist
+    path = Path(arg)
+    if arg in EXAMPLES and not path.exists():
+        from .compose import mlp
+        from .demo import X, Y
+        # the seed's output layer is the identity: z3 goes straight to the cost
+        return mlp([2, 3, 1], "sigmoid", output_activation=None, cost="mse"), arg, \
+            {"X": X, "Y": Y}
+    if not path.exists():
+        raise GatesError(f"no network file {arg!r}; give a .toml network file or one of "
+                         f"the examples: {', '.join(EXAMPLES)}")
+    spec = netfile.read(path)
+    if spec.saved:
+        return persist.load(path), spec.name, None
+    return netfile.build(spec), spec.name, None
+
+
+def data_feed(graph, args: argparse.Namespace, example_feed, *, need: bool):
+    """The feed from --data/--columns, the example's own, or None."""
+    from .csvdata import parse_columns, read_columns
+    if getattr(args, "data", None):
+        mapping = parse_columns(args.columns or [])
+        return read_columns(args.data, mapping, graph.inputs, graph.dtype)
+    if example_feed is not None:
+        return example_feed
+    if need:
+        raise GatesError(f"this needs data: --data FILE.csv (and --columns INPUT=COLUMN,... "
+                         f"for the inputs {', '.join(graph.inputs)})")
+    return None
+
+
+def cmd_draw(args: argparse.Namespace) -> int:
+    from .dot import render, to_dot
+    from .explain import explain
+    graph, name, example = load_network(args.network)
+    feed = None if args.no_values else data_feed(graph, args, example, need=False)
+    step = explain(graph, feed) if feed is not None and graph.costs else None
+    text = to_dot(graph, step, title=name)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    out = render(text, args.output)
+    print(f"drew {name} to {out}" + (f" (values and gradients after one step, "
+                                      f"J = {step.loss:.6g})" if step else ""))
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .explain import explain
+    graph, name, example = load_network(args.network)
+    feed = data_feed(graph, args, example, need=True)
+    if args.rows:
+        feed = {k: v[:args.rows] for k, v in feed.items()}
+    print(f"Network {name}.")
+    print(explain(graph, feed).text(small=args.small, values=not args.shapes_only), end="")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from . import persist
+    from .progress import Progress, loss_curve
+    from .train import train
+    graph, name, example = load_network(args.network)
+    feed = data_feed(graph, args, example, need=True)
+    rows = len(next(iter(feed.values())))
+    steps_per_epoch = 1 if not args.batch_size else math.ceil(rows / args.batch_size)
+    total = args.epochs * steps_per_epoch
+    where = args.data or "its example data"
+    print(f"training {name} on {where}: {rows} rows, "
+          + "; ".join(f"{k} {v.shape[1] if v.ndim > 1 else 1} column(s)"
+                      for k, v in feed.items())
+          + f"; {args.epochs} epochs, {total} steps, rate {args.rate:g}")
+    progress = Progress(total, rate=args.rate)
+    try:
+        history = train(graph, feed, epochs=args.epochs, batch_size=args.batch_size,
+                        rate=args.rate, seed=args.seed, callback=progress)
+    finally:
+        progress.close()
+    first, last = history.losses[0], history.losses[-1]
+    print(f"J went from {first:.6g} to {last:.6g} in {len(history.losses)} steps "
+          f"({progress.speed():.0f} steps/s)")
+    out = Path(args.output) if args.output else Path(f"{name}-trained.toml")
+    toml_path, npz_path = persist.save(graph, out, name=name, notes={
+        "epochs": args.epochs, "steps": len(history.losses), "final_loss": last})
+    print(f"saved the trained network to {toml_path} and {npz_path}")
+    if args.history:
+        print(f"wrote the loss history to {progress.write_csv(args.history)}")
+    if args.curve:
+        print(f"drew the loss curve to {loss_curve(progress.losses, args.curve)}")
+    return 0
+
+
+def _data_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("network", metavar="NETWORK",
+                   help=f"a network file (.toml) or an example: {', '.join(EXAMPLES)}")
+    p.add_argument("--data", metavar="FILE.csv", help="a CSV file whose first row names "
+                   "the columns")
+    p.add_argument("--columns", action="append", metavar="INPUT=COL[,COL...]",
+                   help="the CSV columns that feed an input (repeat per input); an input "
+                        "named like a column needs none")
+
+
+def register(sub) -> None:
+    """Add draw, explain and train to the ``gates`` subcommands."""
+    p = sub.add_parser("draw", help="draw a network as a Graphviz picture (DOT, SVG, PNG)")
+    _data_args(p)
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="FILE.svg, .png or .pdf (needs Graphviz's dot) or .dot; "
+                        "default: DOT text on stdout")
+    p.add_argument("--no-values", action="store_true",
+                   help="draw the structure only, without a step's values and gradients")
+    p.set_defaults(func=cmd_draw)
+    p = sub.add_parser("explain", help="trace one step of backprop, gate by gate "
+                                       "(the seed's equations B1, B2, ...)")
+    _data_args(p)
+    p.add_argument("--rows", type=int, default=None, help="use only the first N rows")
+    p.add_argument("--small", type=int, default=12,
+                   help="show arrays with at most this many elements in full (default 12)")
+    p.add_argument("--shapes-only", action="store_true", help="shapes, no values")
+    p.set_defaults(func=cmd_explain)
+    p = sub.add_parser("train", help="train a network file on a CSV file and save it")
+    _data_args(p)
+    p.add_argument("--epochs", type=int, default=1000)
+    p.add_argument("--rate", type=float, default=0.1, help="learning rate (default 0.1)")
+    p.add_argument("--batch-size", type=int, default=None,
+                   help="minibatch size (default: the whole data set)")
+    p.add_argument("--seed", type=int, default=0, help="shuffling seed")
+    p.add_argument("-o", "--output", metavar="FILE.toml",
+                   help="where to save the trained network (default NAME-trained.toml; "
+                        "the parameters go beside it as .npz)")
+    p.add_argument("--history", metavar="FILE.csv", help="write the loss of every step")
+    p.add_argument("--curve", metavar="FILE.svg|png", help="draw the loss curve")
+    p.set_defaults(func=cmd_train)

@@ -49,6 +49,8 @@ class Graph:
         self.dtype = np.dtype(dtype)
         if self.dtype.kind != "f":
             raise GraphError(f"graph dtype must be a floating type, not {self.dtype}")
+        #: the seed initialisers draw from (kept so a network file can record it)
+        self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.nodes: dict[str, Node] = {}
         self.params: dict[str, np.ndarray] = {}

@@ -85,6 +85,7 @@ class Executor:
             raise GraphError(f"executor mode must be one of {', '.join(MODES)}, got {mode!r}")
         self.graph = graph
         self.mode = mode
+        self._last_sgd: tuple | None = None  # (rate, rates, graph version, step)
 
     def plan(self, outputs: Iterable[str] | None = None,
              wrt: Iterable[str] | None = None, of: Iterable[str] | None = None) -> Plan:
@@ -249,13 +250,26 @@ class Executor:
         """One training step: forward, backward and W <- W - rate_W dJ/dW in place.
 
         Returns the loss before the update. ``rates`` overrides the rate per
-        parameter (else the graph's own, else ``rate``).
+        parameter (else the graph's own, else ``rate``). When the loss is not
+        finite, the parameters are left as they were.
         """
         if self.mode == "planned":
-            from .plan import sgd_step
-            return sgd_step(self.graph, feed, rate, rates)
+            last = self._last_sgd  # the hot path: the step compiled for the last call
+            if last is not None and last[0] == rate and last[1] is rates and \
+                    last[2] == self.graph._version:
+                loss = last[3](feed)
+                if loss is not last[4]:
+                    return loss
+            from .plan import cache_of, compiled
+            loss = compiled.sgd_step(self.graph, feed, rate, rates)
+            step = cache_of(self.graph).last
+            if step is not None:
+                self._last_sgd = (rate, rates, self.graph._version, step.fn, compiled.STALE)
+            return loss
         g = self.graph
         loss, grads = self.value_and_grad(feed)
+        if not np.isfinite(loss):
+            return loss
         for name, grad in grads.items():
             param = g.params[name]
             param -= (rates or {}).get(name, g.rates.get(name, rate)) * grad

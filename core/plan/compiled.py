@@ -82,6 +82,9 @@ class StepCache:
         self.seen: set[tuple] = set()
         #: compile on the first call, not the second (tests, benchmarks)
         self.eager = False
+        #: the step the last ``run`` used (callers may call it again directly:
+        #: it returns STALE when its inputs, parameters or shapes do not fit)
+        self.last: CompiledStep | None = None
 
     def run(self, what: tuple, feed: Mapping[str, Any], reference, **kw):
         """Run the compiled step for ``feed``; ``reference(feed)`` on a key's first use."""
@@ -94,7 +97,7 @@ class StepCache:
             self.steps.clear()
             self.seen.clear()
             self.version = g._version
-        step = self.steps.get((what, key))
+        step = self.last = self.steps.get((what, key))
         if step is not None:
             result = step.fn(feed)
             if result is not STALE:
@@ -107,7 +110,7 @@ class StepCache:
             return reference(feed)
         if len(self.steps) >= MAX_CACHED:
             self.steps.clear()
-        step = self.steps[(what, key)] = compile_step(g, feed, **kw)
+        step = self.last = self.steps[(what, key)] = compile_step(g, feed, **kw)
         return step.fn(feed)
 
 
@@ -131,16 +134,9 @@ def value_and_grad(graph, feed, wrt=None, of=None):
 
 def sgd_step(graph, feed, rate: float, rates: Mapping[str, float] | None = None) -> float:
     """One SGD step in place, W <- W - rate_W dJ/dW; returns the loss before it."""
-    extra = tuple(sorted(rates.items())) if rates else ()
-    what = ("sgd", float(rate), extra)
-    cache = cache_of(graph)
-    if cache.version == graph._version:  # the hot path: no rate table to build
-        step = cache.steps.get((what, feed_key(feed, graph.dtype)))
-        if step is not None:
-            result = step.fn(feed)
-            if result is not STALE:
-                return result
-    per = {n: (rates or {}).get(n, graph.rates.get(n, rate)) for n in graph.params}
     from ..executor import Executor
+    extra = tuple(sorted(rates.items())) if rates else ()
+    per = {n: (rates or {}).get(n, graph.rates.get(n, rate)) for n in graph.params}
     reference = Executor(graph, mode="reference")
-    return cache.run(what, feed, lambda f: reference.sgd_step(f, rate, rates), rates=per)
+    return cache_of(graph).run(("sgd", float(rate), extra), feed,
+                               lambda f: reference.sgd_step(f, rate, rates), rates=per)

@@ -46,13 +46,20 @@ class StepTracer:
         if params:
             b.emit("if " + " or ".join(f"P[{n.name!r}] is not {self.env[n.name].name}"
                                        for n in params) + ": return STALE")
-        for node in self.plan.order:
-            if node.op == "input":
-                name = b.fresh("x")
-                get = f"F[{node.name!r}]"
-                b.emit(f"{name} = {get}" if feed_kinds[node.name] else
-                       f"{name} = _asarray({get}, dtype=_dt)")
-                self.env[node.name] = b.external(self.ref[node.name], name)
+        inputs = [n for n in self.plan.order if n.op == "input"]
+        b.namespace["_nd"] = np.ndarray
+        guard = [f"len(F) != {len(feed_kinds)}"]
+        for node in inputs:
+            name, ref = b.fresh("x"), self.ref[node.name]
+            if feed_kinds[node.name]:  # the fed array itself, checked to fit the step
+                b.emit(f"{name} = F[{node.name!r}]")
+                guard.append(f"type({name}) is not _nd or {name}.shape != {ref.shape!r} "
+                             f"or {name}.dtype is not _dt")
+            else:
+                b.emit(f"{name} = _asarray(F[{node.name!r}], dtype=_dt)")
+                guard.append(f"{name}.shape != {ref.shape!r}")
+            self.env[node.name] = b.external(ref, name)
+        b.emit(f"if {' or '.join(guard)}: return STALE")
 
     def forward(self) -> None:
         b = self.b
@@ -263,6 +270,7 @@ class StepTracer:
         b = self.b
         loss = b.fresh("loss")
         b.emit(f"{loss} = {self.loss()}", [self.env[c] for c in self.plan.costs])
+        b.emit(f"if {loss} - {loss} != 0.0: return {loss}")  # inf or NaN: no update
         pending = {w: self.grads[w] for w in self.plan.wrt if w in self.grads}
         for w, g in pending.items():
             p, rate = self.env[w], repr(float(rates[w]))

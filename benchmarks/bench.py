@@ -177,16 +177,17 @@ def main(argv=None):
     rounds = args.rounds or (2 if args.quick else 15)
     seconds = 0.002 if args.quick else 0.03
     print(f"numpy {np.__version__}, Python {sys.version.split()[0]}, BLAS threads pinned "
-          f"to 1, {rounds} rounds, median; ratio = time / numpy-by-hand")
+          f"to 1, {rounds} rounds, median; ratio = time / numpy-by-hand, "
+          f"no-loss = time / numpy-no-loss")
     print(f"{'workload':9s}{'dtype':9s}{'engine':17s}{'us/step':>11s}{'ratio':>8s}"
-          f"{'peak KiB':>10s}")
+          f"{'no-loss':>9s}{'peak KiB':>10s}")
     for w in args.workloads or WORKLOADS:
         sizes, batch, act = WORKLOADS[w]
         for dtype in (np.float64, np.float32):
             made = engines(sizes, batch, act, dtype)
             steps = {k: s for k, s in made.items() if callable(s)}
             times = interleaved(steps, rounds, seconds)
-            base = times["numpy-by-hand"]
+            base, bare = times["numpy-by-hand"], times["numpy-no-loss"]
             dt = np.dtype(dtype).name
             for name, what in made.items():
                 if not callable(what):
@@ -194,7 +195,8 @@ def main(argv=None):
                     continue
                 kib = peak_bytes(what) / 1024
                 print(f"{w:9s}{dt:9s}{name:17s}{times[name] * 1e6:11.1f}"
-                      f"{times[name] / base:8.2f}{kib:10.1f}", flush=True)
+                      f"{times[name] / base:8.2f}{times[name] / bare:9.2f}{kib:10.1f}",
+                      flush=True)
 
 
 if __name__ == "__main__":

@@ -21,8 +21,9 @@ alike; each figure is the median of the rounds:
 
 BLAS and torch run on one thread. Memory is the peak of numpy's allocations
 during one step, measured with ``tracemalloc`` (numpy reports its array data to
-it), plus the buffers an engine holds between steps; parameters and data are
-left out for every engine alike.
+it, as well as Python objects), plus the buffers an engine holds between
+steps; parameters and data are left out for every engine alike. torch's own
+allocator is invisible to tracemalloc: its memory shows as n/a.
 """
 import os
 
@@ -193,9 +194,9 @@ def main(argv=None):
                 if not callable(what):
                     print(f"{w:9s}{dt:9s}{name:17s} {what}")
                     continue
-                kib = peak_bytes(what) / 1024
+                kib = "n/a" if hasattr(what, "untraced") else f"{peak_bytes(what) / 1024:.1f}"
                 print(f"{w:9s}{dt:9s}{name:17s}{times[name] * 1e6:11.1f}"
-                      f"{times[name] / base:8.2f}{times[name] / bare:9.2f}{kib:10.1f}",
+                      f"{times[name] / base:8.2f}{times[name] / bare:9.2f}{kib:>10s}",
                       flush=True)
 
 

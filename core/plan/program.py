@@ -47,7 +47,8 @@ class StepTracer:
             b.emit("if " + " or ".join(f"P[{n.name!r}] is not {self.env[n.name].name}"
                                        for n in params) + ": return STALE")
         inputs = [n for n in self.plan.order if n.op == "input"]
-        b.namespace["_nd"] = np.ndarray
+        b.namespace.update(_nd=np.ndarray, _mul=np.multiply, _add=np.add,
+                           _sub=np.subtract, _sum=np.add.reduce)
         guard = [f"len(F) != {len(feed_kinds)}"]
         for node in inputs:
             name, ref = b.fresh("x"), self.ref[node.name]
@@ -138,7 +139,7 @@ class StepTracer:
         name = b.fresh()
         np.multiply(top.array, local, out=buf.array)
         reads_ = [v for v in (top, px, py) if v is not None]
-        b.emit(f"{name} = np.multiply({top.name}, {call}, out={buf.name})", reads_, [buf])
+        b.emit(f"{name} = _mul({top.name}, {call}, {buf.name})", reads_, [buf])
         return b.observe(buf.array, [], [buf], name)
 
     def cost(self, node, top: Value) -> Value:
@@ -159,7 +160,7 @@ class StepTracer:
             return value  # top_diff is dJ/dJ = 1: top_diff x local_diff is local_diff
         buf, out = b.buffer(p.array.shape, p.array.dtype), b.fresh()
         np.multiply(top.array, value.array, out=buf.array)
-        b.emit(f"{out} = np.multiply({top.name}, {name}, out={buf.name})", [top, value], [buf])
+        b.emit(f"{out} = _mul({top.name}, {name}, {buf.name})", [top, value], [buf])
         return b.observe(buf.array, [], [buf], out)
 
     def operator(self, node, top: Value, needs: tuple[bool, ...]) -> list[Value | None]:
@@ -227,7 +228,7 @@ class StepTracer:
             buf = b.buffer(x.shape, x.dtype)
             self.summed.add(name)
         np.add(old.array, d.array, out=buf.array)
-        b.emit(f"{total} = np.add({old.name}, {d.name}, out={buf.name})", [old, d], [buf])
+        b.emit(f"{total} = _add({old.name}, {d.name}, {buf.name})", [old, d], [buf])
         self.grads[name] = b.observe(buf.array, [], [buf], total)
 
     def reduce(self, d: Value, shape: tuple[int, ...]) -> Value:
@@ -239,8 +240,8 @@ class StepTracer:
         buf, name = b.buffer(kept, g.dtype), b.fresh()
         np.add.reduce(g, axis=axes, keepdims=True, out=buf.array)
         view = f".reshape({shape!r})" if kept != shape else ""
-        b.emit(f"{name} = np.add.reduce({d.name}, axis={axes!r}, keepdims=True, "
-               f"out={buf.name}){view}", [d], [buf])
+        b.emit(f"{name} = _sum({d.name}, {axes!r}, None, {buf.name}, True"
+               f"){view}", [d], [buf])
         return b.observe(buf.array.reshape(shape), [], [buf], name)
 
     # -- the end of a step -----------------------------------------------------
@@ -278,13 +279,13 @@ class StepTracer:
             shared = own is not None and any(own.id in o.roots for k, o in pending.items()
                                             if k != w)
             if own is not None and not shared:
-                b.emit(f"np.multiply({g.name}, {rate}, out={g.name})", [g])
+                b.emit(f"_mul({g.name}, {rate}, {g.name})", [g])
                 scaled = g
             else:
                 buf = b.buffer(p.array.shape, p.array.dtype)
-                b.emit(f"np.multiply({g.name}, {rate}, out={buf.name})", [g], [buf])
+                b.emit(f"_mul({g.name}, {rate}, {buf.name})", [g], [buf])
                 scaled = Value(buf.name, buf.array, frozenset({buf.id}))
-            b.emit(f"np.subtract({p.name}, {scaled.name}, out={p.name})", [scaled])
+            b.emit(f"_sub({p.name}, {scaled.name}, {p.name})", [scaled])
         b.emit(f"return {loss}")
 
 

@@ -74,3 +74,19 @@ def test_poisoned_and_plain_steps_agree(registry):
     assert a[0] == b[0]
     for name in a[1]:
         np.testing.assert_array_equal(a[1][name], b[1][name])
+
+
+def test_a_long_chain_lives_in_a_few_arrays(registry):
+    """Identity needs no forward value on the way back, so buffers free early."""
+    from core import Graph
+    g = Graph(registry)
+    g.param("x", [0.3, -0.2])
+    prev = "x"
+    for i in range(1000):
+        prev = g.gate("identity", prev, name=f"i{i}")
+    g.gate("sigmoid", prev, name="s")
+    step = compile_step(g, {}, wrt=["x"], of=["s"], poison=True)
+    _, grads = step({})
+    s = 1 / (1 + np.exp(-np.array([0.3, -0.2])))
+    np.testing.assert_allclose(grads["x"], s * (1 - s))
+    assert len(step.buffers) > 2000 and len(step.memory.arrays) <= 4

@@ -2,6 +2,7 @@
 
     trace.py     running the step once, observing what every gate returns
     program.py   the step as straight-line code: forward, backward, update
+    backward.py  each gate's backward, traced; fan-out sums; broadcast undone
     memory.py    liveness-based buffer reuse, and its independent check
     codegen.py   one generated Python function per compiled step
     compiled.py  compile_step, and the per-graph cache keyed by shapes

@@ -30,7 +30,8 @@ GATE = {"fillcolor": "#bfdbfe", "color": "#1d4ed8"}  # blue shapes
 SHAPES = {"operator": "ellipse", "activation": "box", "cost": "octagon"}
 VALUE_COLOUR = "#6b7280"  # grey
 GRAD_COLOUR = "#15803d"  # green
-FORMATS = ("svg", "png", "pdf", "dot")
+PICTURES = ("svg", "png", "pdf")  # what needs Graphviz's dot
+FORMATS = (*PICTURES, "dot")
 
 
 class GraphvizError(GatesError):
@@ -38,7 +39,10 @@ class GraphvizError(GatesError):
 
 
 def _id(name: str) -> str:
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A DOT quoted string. Graphviz's lexer reads a backslash before the closing
+    quote as an escaped quote, so a trailing backslash gets a space after it."""
+    text = name.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + text + (" " if text.endswith("\\") else "") + '"'
 
 
 def _html(text: str) -> str:
@@ -59,9 +63,10 @@ def _attrs(**kw: str) -> str:
 
 
 def outputs(graph: Graph) -> list[str]:
-    """Gates whose value no other gate reads: the network's outputs."""
+    """The declared outputs (the predictions), then the gates no other gate reads."""
     read = {i for node in graph.nodes.values() for i in node.inputs}
-    return [n for n, node in graph.nodes.items() if node.op == "gate" and n not in read]
+    unread = [n for n, node in graph.nodes.items() if node.op == "gate" and n not in read]
+    return list(graph.outputs) + [n for n in unread if n not in graph.outputs]
 
 
 def to_dot(graph: Graph, step: "Explanation | None" = None, *, title: str | None = None,
@@ -94,8 +99,8 @@ def to_dot(graph: Graph, step: "Explanation | None" = None, *, title: str | None
             spec = node.spec
             attrs_text = "".join(f"<br/>{_html(k)}={_html(repr(v))}"
                                  for k, v in node.attributes.items())
-            label = (f'<<b>{_html(spec.name)}</b><font point-size="8">{attrs_text}<br/>'
-                     f'plugin {_html(spec.plugin)}</font>>')
+            label = (f'<<b>{_html(spec.name)}</b><font point-size="8"><br/>{_html(name)}'
+                     f'{attrs_text}<br/>plugin {_html(spec.plugin)}</font>>')
             style = "filled,rounded" if spec.kind == "activation" else "filled"
             tip = f"{name} = {spec.name}({', '.join(node.inputs)}) from {spec.source}"
             box = _attrs(shape=SHAPES.get(spec.kind, "ellipse"), label=label, style=style,

@@ -15,6 +15,9 @@ import numpy as np
 
 from .errors import GatesError
 
+#: ``gates draw``'s exit status when a picture was asked for but Graphviz is missing
+#: (the DOT text was written beside it instead); 1 is any other error
+NO_GRAPHVIZ = 3
 EXAMPLES = {"seed": "the seed's [2, 3, 1] network (seeds 000 and 001) on the XOR batch of 4"}
 
 
@@ -52,7 +55,7 @@ def data_feed(graph, args: argparse.Namespace, example_feed, *, need: bool):
 
 
 def cmd_draw(args: argparse.Namespace) -> int:
-    from .dot import render, to_dot
+    from .dot import PICTURES, dot_program, render, to_dot
     from .explain import explain
     graph, name, example = load_network(args.network)
     feed = None if args.no_values else data_feed(graph, args, example, need=False)
@@ -61,7 +64,16 @@ def cmd_draw(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    out = render(text, args.output)
+    out = Path(args.output)
+    fmt = (out.suffix.lstrip(".") or "svg").lower()
+    if fmt in PICTURES and dot_program() is None:
+        fallback = render(text, out.with_suffix(".dot"))
+        print(f"gates: Graphviz's 'dot' program is not installed, so {out} was not drawn; "
+              f"the DOT text is in {fallback}. Install Graphviz (Debian/Ubuntu: apt-get "
+              f"install graphviz; macOS: brew install graphviz) and run gates draw again, "
+              f"or: dot -T{fmt} {fallback} -o {out}", file=sys.stderr)
+        return NO_GRAPHVIZ
+    out = render(text, out)
     print(f"drew {name} to {out}" + (f" (values and gradients after one step, "
                                       f"J = {step.loss:.6g})" if step else ""))
     return 0
@@ -124,7 +136,10 @@ def _data_args(p: argparse.ArgumentParser) -> None:
 
 def register(sub) -> None:
     """Add draw, explain and train to the ``gates`` subcommands."""
-    p = sub.add_parser("draw", help="draw a network as a Graphviz picture (DOT, SVG, PNG)")
+    p = sub.add_parser("draw", help="draw a network as a Graphviz picture (DOT, SVG, PNG)",
+                       epilog=f"Exit status: 0 drawn; 1 error; {NO_GRAPHVIZ} a picture was "
+                              f"asked for but Graphviz's dot is not installed, so the DOT "
+                              f"text was written beside it (FILE.dot) instead.")
     _data_args(p)
     p.add_argument("-o", "--output", metavar="FILE",
                    help="FILE.svg, .png or .pdf (needs Graphviz's dot) or .dot; "

@@ -45,6 +45,9 @@ def read_columns(path: str | Path, mapping: Mapping[str, list[str]],
         raise DataError(f"{path}: empty; the first row must name the columns")
     header = [h.strip() for h in rows[0]]
     body = [(n, r) for n, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)]
+    if not body:
+        raise DataError(f"{path}: no data rows; the first row names the columns and each "
+                        f"row after it is one example")
     mapping = dict(mapping)
     for name in inputs:
         if name not in mapping:
@@ -65,11 +68,14 @@ def read_columns(path: str | Path, mapping: Mapping[str, list[str]],
         array = np.empty((len(body), len(index)), dtype=dtype)
         for r, (line, row) in enumerate(body):
             for k, (c, j) in enumerate(zip(columns, index)):
+                cell = row[j].strip() if j < len(row) else "(missing)"
                 try:
-                    array[r, k] = float(row[j])
-                except (ValueError, IndexError):
-                    cell = row[j] if j < len(row) else "(missing)"
-                    raise DataError(f"{path}:{line}: column {c!r}: {cell!r} is not a "
-                                    f"number") from None
+                    array[r, k] = value = float(cell)
+                except ValueError:
+                    raise DataError(f"{path}:{line}: row {r + 1}, column {c!r}: {cell!r} is "
+                                    f"not a number") from None
+                if not np.isfinite(value):
+                    raise DataError(f"{path}:{line}: row {r + 1}, column {c!r}: {cell!r} is "
+                                    f"not a finite number") from None
         out[name] = array
     return out

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import GatesError
+from .errors import GatesError, suggest
 
 #: ``gates draw``'s exit status when a picture was asked for but Graphviz is missing
 #: (the DOT text was written beside it instead); 1 is any other error
@@ -45,13 +45,35 @@ def data_feed(graph, args: argparse.Namespace, example_feed, *, need: bool):
     from .csvdata import parse_columns, read_columns
     if getattr(args, "data", None):
         mapping = parse_columns(args.columns or [])
-        return read_columns(args.data, mapping, graph.inputs, graph.dtype)
+        for name in mapping:
+            if name not in graph.inputs:
+                raise GatesError(f"--columns {name}=...: the network has no input {name!r}"
+                                 f"{suggest(name, graph.inputs)}; its inputs are: "
+                                 f"{', '.join(graph.inputs)}")
+        needed = [n for n in graph.inputs if n in graph.order(graph.costs or None)]
+        feed = read_columns(args.data, mapping, needed, graph.dtype)
+        return {name: _fit(graph, name, array, mapping) for name, array in feed.items()}
     if example_feed is not None:
         return example_feed
     if need:
         raise GatesError(f"this needs data: --data FILE.csv (and --columns INPUT=COLUMN,... "
                          f"for the inputs {', '.join(graph.inputs)})")
     return None
+
+
+def _fit(graph, name: str, array: np.ndarray, mapping) -> np.ndarray:
+    """The CSV columns for input ``name`` in the shape the network declares for it."""
+    shape = graph.nodes[name].shape
+    if shape is None:
+        return array
+    columns = mapping.get(name, [name])
+    if len(shape) == 1 and array.shape[1] == 1:
+        return array[:, 0]  # a 1-D input: one column, one value per row
+    if len(shape) == 2 and shape[1] not in (None, -1) and shape[1] != array.shape[1]:
+        raise GatesError(f"input {name!r} takes {shape[1]} column(s) (shape "
+                         f"{['batch' if d in (None, -1) else d for d in shape]}), but "
+                         f"{len(columns)} were chosen: {', '.join(columns)}")
+    return array
 
 
 def cmd_draw(args: argparse.Namespace) -> int:
@@ -124,6 +146,17 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return n
+
+
 def _data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("network", metavar="NETWORK",
                    help=f"a network file (.toml) or an example: {', '.join(EXAMPLES)}")
@@ -150,16 +183,16 @@ def register(sub) -> None:
     p = sub.add_parser("explain", help="trace one step of backprop, gate by gate "
                                        "(the seed's equations B1, B2, ...)")
     _data_args(p)
-    p.add_argument("--rows", type=int, default=None, help="use only the first N rows")
+    p.add_argument("--rows", type=_positive, default=None, help="use only the first N rows")
     p.add_argument("--small", type=int, default=12,
                    help="show arrays with at most this many elements in full (default 12)")
     p.add_argument("--shapes-only", action="store_true", help="shapes, no values")
     p.set_defaults(func=cmd_explain)
     p = sub.add_parser("train", help="train a network file on a CSV file and save it")
     _data_args(p)
-    p.add_argument("--epochs", type=int, default=1000)
+    p.add_argument("--epochs", type=_positive, default=1000)
     p.add_argument("--rate", type=float, default=0.1, help="learning rate (default 0.1)")
-    p.add_argument("--batch-size", type=int, default=None,
+    p.add_argument("--batch-size", type=_positive, default=None,
                    help="minibatch size (default: the whole data set)")
     p.add_argument("--seed", type=int, default=0, help="shuffling seed")
     p.add_argument("-o", "--output", metavar="FILE.toml",

@@ -157,8 +157,13 @@ def load_parameters(spec: netfile.NetworkSpec, folder: Path) -> dict[str, np.nda
         blob = npz.read_bytes()
     except OSError as exc:
         raise PersistError(f"{npz}: cannot read the parameter file: {exc.strerror}") from None
+    recorded = saved.get("sha256")
+    if not isinstance(recorded, str) or not re.fullmatch(r"[0-9a-f]{64}", recorded):
+        raise spec.error("a saved network records the SHA-256 of its parameter file here "
+                         "(64 hex digits); without it the parameters cannot be trusted",
+                         "saved", "sha256")
     digest = hashlib.sha256(blob).hexdigest()
-    if saved.get("sha256") != digest:
+    if recorded != digest:
         raise PersistError(f"{npz}: refused: its SHA-256 {digest[:16]}... does not match "
                            f"the {str(saved.get('sha256'))[:16]}... recorded in "
                            f"{spec.source}; the file was changed after it was saved")

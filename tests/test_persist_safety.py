@@ -96,3 +96,13 @@ def test_what_cannot_be_saved_faithfully_is_refused_before_writing(tmp_path):
     with pytest.raises(PersistError, match="reserved key"):
         save(mlp([2, 3, 1]), tmp_path / "net", notes={"sha256": "0" * 64})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_network_file_without_its_checksum_is_refused(tmp_path):
+    import re as _re
+    toml_path, _ = save(mlp([2, 3, 1]), tmp_path / "net")
+    toml_path.write_text(_re.sub(r'^sha256 = .*$', "", toml_path.read_text(), flags=_re.M))
+    from core import GatesError
+    with pytest.raises(GatesError, match=r"saved\.sha256: a saved network records the "
+                                           r"SHA-256"):
+        load(toml_path)

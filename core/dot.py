@@ -3,7 +3,8 @@
 Variables -- inputs, parameters and the network's outputs -- are yellow boxes;
 gates are blue shapes labelled with their registered name and the plugin that
 provides them (operators ellipses, activations rounded boxes, costs octagons).
-Every edge carries the name and shape of the value it moves. After a step
+Every edge carries the name and shape of the value it moves (before any data,
+the shapes the declared input shapes imply, ``n`` being the batch). After a step
 (an ``Explanation`` from ``core.explain``) an edge also shows the forward value
 in grey and, below it, the gradient flowing back along it in green: the
 bottom_diff that gate passed to that input. Small arrays are shown in full,
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from .errors import GatesError
 from .graph import Graph
+from .shapeinfer import static_shapes
 
 if TYPE_CHECKING:
     from .explain import Explanation
@@ -76,6 +78,7 @@ def to_dot(graph: Graph, step: "Explanation | None" = None, *, title: str | None
     graph.order()  # refuses a graph with a cycle or an undefined input
     values = step.values if step is not None else {}
     diffs = step.edge_diffs() if step is not None else {}
+    shapes = static_shapes(graph) if step is None else {}  # n: the batch dimension
     text = lambda a: value_text(a, small, precision)  # noqa: E731
     lines = [f"digraph {_id(title or 'gates')} {{",
              '  graph [rankdir=LR, fontname="Helvetica", fontsize=12, nodesep=0.35, '
@@ -108,7 +111,7 @@ def to_dot(graph: Graph, step: "Explanation | None" = None, *, title: str | None
             lines.append(f"  {_id(name)} {box};")
     for name, node in graph.nodes.items():
         for i in node.inputs:
-            label = _edge(i, values, diffs.get((name, i)), text)
+            label = _edge(i, values, diffs.get((name, i)), text, shapes)
             lines.append(f"  {_id(i)} -> {_id(name)} {_attrs(label=label)};")
     for name in outputs(graph):
         box = f"{name} (output)"
@@ -116,16 +119,17 @@ def to_dot(graph: Graph, step: "Explanation | None" = None, *, title: str | None
         label = f"<<b>{_html(name)}</b>" + (f"<br/>{_lines(text(value), VALUE_COLOUR, 10)}"
                                              if value is not None else "") + ">"
         lines.append(f"  {_id(box)} {_attrs(shape='box', label=label, **VARIABLE)};")
-        label = _edge(name, values, None, text)
+        label = _edge(name, values, None, text, shapes)
         lines.append(f"  {_id(name)} -> {_id(box)} {_attrs(label=label)};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def _edge(source: str, values, diff, text) -> str:
+def _edge(source: str, values, diff, text, shapes) -> str:
     from .explain import shape_text
     value = values.get(source)
-    head = _html(source) + (f"  {shape_text(value.shape)}" if value is not None else "")
+    shape = value.shape if value is not None else shapes.get(source)
+    head = _html(source) + (f"  {shape_text(shape)}" if shape is not None else "")
     parts = [f"<b>{head}</b>"]
     if value is not None:
         parts.append(_lines(text(value), VALUE_COLOUR))

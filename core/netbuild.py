@@ -76,8 +76,16 @@ def default_outputs(graph: Graph) -> list[str]:
 
 
 def load(path: str | Path, registry: Registry | None = None) -> Graph:
-    """Read and build the network file at ``path`` (parameters from their initialisers)."""
-    return build(read(path), registry)
+    """Read and build the network file at ``path``.
+
+    Parameters come from their initialisers or, for a saved network (one with a
+    ``[saved]`` table), from its checked parameter file, as ``core.load`` does.
+    """
+    spec = read(path)
+    if spec.saved:
+        from .persist import load as load_saved
+        return load_saved(path, registry)
+    return build(spec, registry)
 
 
 def check(graph: Graph, spec: NetworkSpec) -> None:

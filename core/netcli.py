@@ -23,7 +23,7 @@ EXAMPLES = {"seed": "the seed's [2, 3, 1] network (seeds 000 and 001) on the XOR
 
 def load_network(arg: str):
     """(graph, name, example feed or None) for a file path or an example name."""
-    from . import netfile, persist
+    from . import netfile
     path = Path(arg)
     if arg in EXAMPLES and not path.exists():
         from .compose import mlp
@@ -34,10 +34,7 @@ def load_network(arg: str):
     if not path.exists():
         raise GatesError(f"no network file {arg!r}; give a .toml network file or one of "
                          f"the examples: {', '.join(EXAMPLES)}")
-    spec = netfile.read(path)
-    if spec.saved:
-        return persist.load(path), spec.name, None
-    return netfile.build(spec), spec.name, None
+    return netfile.load(path), netfile.read(path).name, None  # a saved one with its values
 
 
 def data_feed(graph, args: argparse.Namespace, example_feed, *, need: bool):

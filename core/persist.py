@@ -145,6 +145,10 @@ def check_plugins(spec: netfile.NetworkSpec, registry: Registry) -> list[str]:
 def load_parameters(spec: netfile.NetworkSpec, folder: Path) -> dict[str, np.ndarray]:
     """The parameter arrays named by ``spec``'s [saved] table, checked and pickle-free."""
     saved = spec.saved
+    if not saved:
+        raise PersistError(f"{spec.source}: not a saved network (it has no [saved] table "
+                           f"naming its parameters); build it with core.netfile.load(), "
+                           f"which draws the parameters from their initialisers")
     name = saved.get("parameters")
     if not isinstance(name, str) or not name:
         raise spec.error("a saved network names its parameter file here "

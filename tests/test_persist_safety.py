@@ -106,3 +106,15 @@ def test_a_network_file_without_its_checksum_is_refused(tmp_path):
     with pytest.raises(GatesError, match=r"saved\.sha256: a saved network records the "
                                            r"SHA-256"):
         load(toml_path)
+
+
+def test_netfile_load_of_a_saved_network_keeps_what_was_trained(tmp_path):
+    from core import netfile
+    net = mlp([2, 3, 1], seed=5)
+    net.params["W1"][:] = 0.125  # not what the initialiser draws
+    toml_path, _ = save(net, tmp_path / "net")
+    assert netfile.load(toml_path).params["W1"].tobytes() == net.params["W1"].tobytes()
+    plain = tmp_path / "plain.toml"
+    plain.write_text(netfile.dumps(net))
+    with pytest.raises(PersistError, match="not a saved network.*core.netfile.load"):
+        load(plain)

@@ -49,6 +49,14 @@ def error_of(text):
     ('[inputs]', '[network]\nseed = -1\n[inputs]', "network.seed", 2, "non-negative integer"),
     ('inputs = ["p", "Y"]', 'inputs = ["p", "Y", "X"]', "cost.J.inputs", 9,
      "takes 2 inputs, got 3"),
+    ('shape = [2, 1], init', 'shape = 3, init', "params.W.shape", 5,
+     "a shape is a list such as [2, 3], not 3"),
+    ('shape = [2, 1], init', 'shape = ["batch", 1], init', "params.W.shape", 5,
+     "dimensions are positive integers, not 'batch'"),
+    ('X = { shape = ["batch", 2] }', 'X = { shape = ["batch", 2.5] }', "inputs.X.shape", 2,
+     "positive integers or \"batch\", not 2.5"),
+    ('W = { shape = [2, 1]', 'W = { shape = [3, 1]', "gates.p", 7,
+     "'X' (input) with shape (7, 2), 'W' (param) with shape (3, 1)"),
 ])
 def test_mistakes_name_the_key_and_line(old, new, key, line, message):
     assert old in BASE

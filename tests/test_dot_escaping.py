@@ -1,11 +1,13 @@
 """DOT text stays valid whatever the names and values hold; a missing Graphviz is handled."""
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
 
 from core import Graph, to_dot
+from core.dot import dot_program, render
 from core.cli import main
 from core.explain import explain
 
@@ -116,3 +118,17 @@ def test_dot_keywords_as_node_names_are_quoted(name):
     g.param("w", 1.0)
     g.gate("mul", name, "w", name="m")
     assert f'"{name}" -> "m"' in to_dot(g)
+
+
+@pytest.mark.skipif(dot_program() is None, reason="Graphviz's 'dot' program is not installed "
+                                                   "(apt-get install graphviz)")
+def test_graphviz_accepts_odd_names_and_keeps_them(tmp_path):
+    g, step = odd_graph()
+    text = to_dot(g, step, title='a "title" \\')
+    check = subprocess.run([dot_program(), "-Tcanon"], input=text.encode(),
+                           capture_output=True)
+    assert check.returncode == 0 and not check.stderr, check.stderr.decode()
+    svg = ET.parse(render(text, tmp_path / "odd.svg")).getroot()
+    words = " ".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text"))
+    for name in ('x "q" <b> & c', "trail\\", "ünï ✓", "a]b;c{d}"):
+        assert name in words, name

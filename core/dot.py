@@ -74,7 +74,7 @@ def outputs(graph: Graph) -> list[str]:
 def to_dot(graph: Graph, step: "Explanation | None" = None, *, title: str | None = None,
            small: int = 12, precision: int = 3) -> str:
     """The DOT text of ``graph``; with ``step``, its values and gradients too."""
-    from .explain import shape_text, value_text
+    from .explain import value_text
     graph.order()  # refuses a graph with a cycle or an undefined input
     values = step.values if step is not None else {}
     diffs = step.edge_diffs() if step is not None else {}

@@ -89,7 +89,8 @@ def render(ex: Explanation, *, small: int = SMALL, precision: int = 4,
         doc = node.gate.describe()
         if doc:
             out.append(f"      {doc}")
-        top_name = f"d{total}/d{node.name}" if spec.kind != "cost" else f"d{node.name}/d{node.name}"
+        top_name = (f"d{total}/d{node.name}" if spec.kind != "cost"
+                    else f"d{node.name}/d{node.name}")
         out.append(f"    top_diff    = {top_name:<24} {shape_text(s.top_diff.shape)}")
         if show_values:
             out.append(_indent(val(s.top_diff), " " * 8))

@@ -83,7 +83,8 @@ def test_outputs_default_to_what_the_cost_reads_and_can_be_declared():
 
 def test_everything_needed_to_rebuild_is_written():
     g = mlp([2, 3, 1], "sigmoid", cost="mse", seed=11)
-    g.description = 'Ünïcode ✓ and 🙂, "quotes", back\\slash, tab\there,\nnew line, del\x7f nul\x00'
+    g.description = ('Ünïcode ✓ and 🙂, "quotes", back\\slash, tab\there,\nnew line, '
+                     'del\x7f nul\x00')
     text = netfile.dumps(g, name="net ✓")
     doc = tomllib.loads(text)  # valid TOML
     assert doc["network"]["description"] == g.description

@@ -57,10 +57,14 @@ def _lines(text: str, colour: str, size: int = 9) -> str:
     return f'<font color="{colour}" point-size="{size}">{body}</font>'
 
 
+class _HTML(str):
+    """A Graphviz HTML-like label, written as it is (every other value is quoted)."""
+
+
 def _attrs(**kw: str) -> str:
     parts = []
     for k, v in kw.items():
-        parts.append(f"{k}={v}" if v.startswith("<") else f"{k}={_id(v)}")
+        parts.append(f"{k}={v}" if isinstance(v, _HTML) else f"{k}={_id(v)}")
     return "[" + ", ".join(parts) + "]"
 
 
@@ -96,14 +100,14 @@ def to_dot(graph: Graph, step: "Explanation | None" = None, *, title: str | None
             sub = kind if shape is None else \
                 f"{kind} {'x'.join('n' if d in (None, -1) else str(d) for d in shape)}"
             sub = sub.rstrip()
-            label = f'<<b>{_html(name)}</b><br/><font point-size="8">{_html(sub)}</font>>'
+            label = _HTML(f'<<b>{_html(name)}</b><br/><font point-size="8">{_html(sub)}</font>>')
             lines.append(f"  {_id(name)} {_attrs(shape='box', label=label, **VARIABLE)};")
         else:
             spec = node.spec
             attrs_text = "".join(f"<br/>{_html(k)}={_html(repr(v))}"
                                  for k, v in node.attributes.items())
-            label = (f'<<b>{_html(spec.name)}</b><font point-size="8"><br/>{_html(name)}'
-                     f'{attrs_text}<br/>plugin {_html(spec.plugin)}</font>>')
+            label = _HTML(f'<<b>{_html(spec.name)}</b><font point-size="8"><br/>{_html(name)}'
+                          f'{attrs_text}<br/>plugin {_html(spec.plugin)}</font>>')
             style = "filled,rounded" if spec.kind == "activation" else "filled"
             tip = f"{name} = {spec.name}({', '.join(node.inputs)}) from {spec.source}"
             box = _attrs(shape=SHAPES.get(spec.kind, "ellipse"), label=label, style=style,
@@ -116,8 +120,8 @@ def to_dot(graph: Graph, step: "Explanation | None" = None, *, title: str | None
     for name in outputs(graph):
         box = f"{name} (output)"
         value = values.get(name)
-        label = f"<<b>{_html(name)}</b>" + (f"<br/>{_lines(text(value), VALUE_COLOUR, 10)}"
-                                             if value is not None else "") + ">"
+        label = _HTML(f"<<b>{_html(name)}</b>" + (
+            f"<br/>{_lines(text(value), VALUE_COLOUR, 10)}" if value is not None else "") + ">")
         lines.append(f"  {_id(box)} {_attrs(shape='box', label=label, **VARIABLE)};")
         label = _edge(name, values, None, text, shapes)
         lines.append(f"  {_id(name)} -> {_id(box)} {_attrs(label=label)};")
@@ -135,7 +139,7 @@ def _edge(source: str, values, diff, text, shapes) -> str:
         parts.append(_lines(text(value), VALUE_COLOUR))
     if diff is not None:
         parts.append(_lines(text(diff), GRAD_COLOUR))
-    return "<" + "<br/>".join(parts) + ">"
+    return _HTML("<" + "<br/>".join(parts) + ">")
 
 
 def dot_program() -> str | None:

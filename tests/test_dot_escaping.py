@@ -11,7 +11,7 @@ from core.dot import dot_program, render
 from core.cli import main
 from core.explain import explain
 
-NAMES = ['x "q" <b> & c', "trail\\", "node", "a]b;c{d}", "ünï ✓", "graph"]
+NAMES = ['x "q" <b> & c', "trail\\", "node", "a]b;c{d}", "ünï ✓", "graph", "<i>start"]
 
 
 def lex(text):

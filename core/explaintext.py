@@ -23,7 +23,9 @@ def _chains(ex: Explanation) -> tuple[str, dict[str, list[str]]]:
     costs = [s.node.name for s in ex.steps if s.node.spec.kind == "cost"]
     total = costs[0] if len(costs) == 1 else "J"
     readers = ex.readers()
-    chain: dict[str, list[str]] = {c: [] for c in costs}
+    # one cost is J itself (seed 000's B1 is dJ/dz3); several add up to J
+    chain: dict[str, list[str]] = {c: [] if len(costs) == 1 else [f"d{total}/d{c}"]
+                                   for c in costs}
     for s in ex.steps:
         g = s.node.name
         for p in s.passed:
@@ -109,7 +111,7 @@ def render(ex: Explanation, *, small: int = SMALL, precision: int = 4,
             lhs = f"d{total}/d{p.input}"
             if len(readers.get(p.input, [])) > 1:
                 lhs = f"{lhs} (the part through {node.name})"
-            factors = (chain.get(node.name) or [f"d{node.name}/d{node.name}"]) + \
+            factors = chain.get(node.name, [f"d{total}/d{node.name}"]) + \
                 [f"d{node.name}/d{p.input}"]
             how = ("top_diff x local_diff, elementwise" if s.local_diff is not None
                    else "top_diff x local_diff, from the gate's local gradient")

@@ -71,3 +71,20 @@ def test_values_when_small_and_none_when_asked():
     quiet = step.text(values=False)
     assert "[[" not in quiet and "B4  dJ/da2" in quiet
     assert "4x3: mean" in step.text(small=4)  # above the limit: summarised
+
+
+def test_b1_is_the_seeds_first_equation_and_several_costs_add_up():
+    text = explain(mlp([2, 3, 1], "sigmoid", output_activation=None, cost="mse"),
+                   {"X": X, "Y": Y}).text()
+    assert re.search(r"^    B1  dJ/dz3 = dJ/dz3$", text, re.M)  # seed 000, Eq. B1
+    from core import Graph
+    g = Graph()
+    g.input("x")
+    g.input("t")
+    g.param("w", 2.0)
+    g.gate("mul", "x", "w", name="p")
+    g.gate("mse", "p", "t", name="J1")
+    g.gate("mse", "p", "x", name="J2")
+    two = explain(g, {"x": np.array([1.0]), "t": np.array([0.0])}).text()
+    assert "dJ/dp (the part through J1) = dJ/dJ1 . dJ1/dp" in two
+    assert re.search(r"dJ/dp = sum of the bottom_diffs from (J1, J2|J2, J1) ", two)

@@ -67,3 +67,17 @@ def test_an_input_named_like_a_column_needs_no_mapping(tmp_path, capsys):
                        "-o", str(tmp_path / "trained.toml"))
     assert rc == 0, err
     assert "saved the trained network to" in out and (tmp_path / "trained.toml").exists()
+
+
+def test_a_spreadsheets_byte_order_mark_and_ambiguous_or_binary_files(tmp_path):
+    from core.csvdata import DataError, read_columns
+    path = tmp_path / "excel.csv"
+    path.write_bytes("x1,x2,xor\r\n0,1,1\r\n".encode("utf-8-sig"))
+    got = read_columns(path, {"X": ["x1", "x2"], "Y": ["xor"]})
+    assert got["X"].tolist() == [[0.0, 1.0]] and got["Y"].tolist() == [[1.0]]
+    path.write_text("x1,x1,xor\n0,1,1\n")
+    with pytest.raises(DataError, match="'x1' .* appears 2 times"):
+        read_columns(path, {"X": ["x1"]})
+    path.write_bytes(b"\xff\xfe\x00x")
+    with pytest.raises(DataError, match="not UTF-8 text"):
+        read_columns(path, {"X": ["x1"]})

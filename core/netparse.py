@@ -30,7 +30,7 @@ def read(path: str | Path) -> NetworkSpec:
     """Parse the network file at ``path``."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # an editor's BOM is not TOML
     except OSError as exc:
         raise NetworkFileError(f"cannot read the network file: {exc.strerror}",
                                source=str(path)) from None

@@ -109,3 +109,9 @@ def test_a_graph_with_unwritable_names_is_refused_before_anything_is_written():
     g.gate("mul", "x y", "w", name="m")
     with pytest.raises(GraphError, match="'x y' are not identifier-like"):
         netfile.dumps(g)
+
+
+def test_a_file_with_a_byte_order_mark_reads(tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(BASE.encode("utf-8-sig"))
+    assert netfile.build(netfile.read(path)).outputs == ["p"]

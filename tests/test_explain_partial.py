@@ -87,4 +87,4 @@ def test_b1_is_the_seeds_first_equation_and_several_costs_add_up():
     g.gate("mse", "p", "x", name="J2")
     two = explain(g, {"x": np.array([1.0]), "t": np.array([0.0])}).text()
     assert "dJ/dp (the part through J1) = dJ/dJ1 . dJ1/dp" in two
-    assert re.search(r"dJ/dp = sum of the bottom_diffs from (J1, J2|J2, J1) ", two)
+    assert re.search(r"dJ/dp = sum of the bottom_diffs from J2, J1 ", two)  # backward order, the same every run

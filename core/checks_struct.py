@@ -64,7 +64,7 @@ def zero_top_diff_gives_zero(s: Subject, check: str) -> None:
         d = np.asarray(diffs[i])
         if not np.all(d == 0):
             j = np.unravel_index(int(np.argmax(d != 0)), d.shape) if d.ndim else ()
-            raise s.failure(check, f"bottom_diff {i} is {d[j]!r} at {tuple(map(int, j))} for "
+            raise s.failure(check, f"bottom_diff {i} is {float(d[j]):g} at {tuple(map(int, j))} for "
                             f"a zero top_diff, inputs shaped {shapes(xs)}")
 
 

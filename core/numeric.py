@@ -91,7 +91,7 @@ def compare(analytic, numeric, atol: float, rtol: float) -> Comparison:
     a = np.asarray(analytic, dtype=np.float64)
     n = np.asarray(numeric, dtype=np.float64)
     a, n = np.broadcast_arrays(a, n)
-    with np.errstate(invalid="ignore", over="ignore"):
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         err = np.abs(a - n)
         ratio = err / (atol + rtol * np.abs(n))
     ratio = np.where(np.isfinite(ratio), ratio, np.inf)

@@ -11,6 +11,8 @@ import numpy as np
 
 from core import Activation, Operator, hookimpl
 
+from . import _stable
+
 
 class Tanh(Activation):
     """Hyperbolic tangent; derivative 1 - y^2."""
@@ -75,18 +77,24 @@ class LeakyReLU(Activation):
 
 
 class Softplus(Activation):
-    """Softplus log(1 + e^x), computed as logaddexp(0, x); derivative the sigmoid of x."""
+    """Softplus log(1 + e^x) = max(x, 0) + log1p(e^-|x|); derivative the sigmoid of x."""
 
     name = "softplus"
     supports_out = True
 
     def forward(self, x, out=None):
-        return np.logaddexp(x.dtype.type(0), x, out=out)
+        y = _stable.softplus(x)
+        if out is None:
+            return y
+        np.copyto(out, y)
+        return out
 
     def derivative(self, x, y, out=None):
-        # sigmoid(x) = exp(x - softplus(x)): no overflow for any x
-        out = np.subtract(x, y, out=out)
-        return np.exp(out, out=out)
+        s = _stable.sigmoid(x)
+        if out is None:
+            return s
+        np.copyto(out, s)
+        return out
 
 
 class Arctan(Activation):
@@ -113,7 +121,7 @@ class Softmax(Operator):
 
     def forward(self, x, out=None):
         out = np.subtract(x, x.max(axis=-1, keepdims=True), out=out)
-        np.exp(out, out=out)
+        _stable.exp(out, out=out)
         out /= out.sum(axis=-1, keepdims=True)
         return out
 

@@ -64,13 +64,17 @@ class Check:
         return f"{self.gate}-{self.name}"
 
     def __call__(self) -> None:
+        __tracebackhide__ = True  # pytest: the message says it all
         try:
             self.function(self.subject, self.name)
-        except CheckFailure:
-            raise
-        except Exception as exc:
+        except CheckFailure as exc:
+            failure = exc
+        except Exception as exc:  # the gate raised: keep its traceback as the cause
             raise self.subject.failure(
                 self.name, f"the gate raised {type(exc).__name__}: {exc}") from exc
+        else:
+            return
+        raise failure.with_traceback(None) from None
 
     def run(self) -> CheckResult:
         """Run into a record; an expected failure that passes is an 'xpass' (a failure)."""

@@ -80,8 +80,8 @@ class Comparison:
     rtol: float
 
     def describe(self, where: str = "element") -> str:
-        return (f"worst {where} {self.index}: analytic {self.analytic:.10g}, numeric "
-                f"{self.numeric:.10g}; abs error {self.abs_error:.3g}, rel error "
+        return (f"worst {where} {self.index}: analytic {self.analytic + 0.0:.10g}, numeric "
+                f"{self.numeric + 0.0:.10g}; abs error {self.abs_error:.3g}, rel error "
                 f"{self.rel_error:.3g}; tolerance atol {self.atol:g} + rtol {self.rtol:g} "
                 f"x |numeric|")
 

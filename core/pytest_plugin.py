@@ -76,6 +76,7 @@ class GateContractTests:
     expected_failures: Mapping[str, Mapping[str, str]] = {}
 
     def test_gate_contract(self, gate_check):
+        __tracebackhide__ = True
         gate_check()
 
 

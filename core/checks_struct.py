@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .numeric import TOLERANCES, compare
-from .samples import SHAPES, away_from_kinks, cast, sample_inputs
+from .samples import SHAPES, away_from_kinks, cast, sample_inputs, to_shape
 from .subject import Subject, backward, forward, raw_backward, shapes, wrt
 
 F64 = np.dtype("float64")
@@ -66,6 +66,23 @@ def zero_top_diff_gives_zero(s: Subject, check: str) -> None:
             j = np.unravel_index(int(np.argmax(d != 0)), d.shape) if d.ndim else ()
             raise s.failure(check, f"bottom_diff {i} is {float(d[j]):g} at {tuple(map(int, j))} for "
                             f"a zero top_diff, inputs shaped {shapes(xs)}")
+
+
+def needs_respected(s: Subject, check: str) -> None:
+    """An operator told that input i needs no gradient still gives the others the same."""
+    _, xs, y, top = _run(s, check)
+    full = backward(s, check, xs, y, top)
+    for skip in range(len(xs)):
+        needs = [i != skip for i in range(len(xs))]
+        part = s.gate.local_gradient(top, list(xs), y, needs)
+        if part is None or len(part) != len(xs):
+            raise s.failure(check, f"with needs={needs} the local gradient returned "
+                            f"{'None' if part is None else len(part)} bottom_diffs for "
+                            f"{len(xs)} inputs")
+        for i in (i for i in range(len(xs)) if needs[i]):
+            if part[i] is None or not np.array_equal(to_shape(part[i], xs[i].shape), full[i]):
+                raise s.failure(check, f"with needs={needs} bottom_diff {i} differs from the "
+                                f"one computed with every need True, inputs shaped {shapes(xs)}")
 
 
 def deterministic(s: Subject, check: str) -> None:
@@ -203,6 +220,7 @@ CHECKS = [
     ("bottom_diffs_match_inputs", _known, bottom_diffs_match_inputs),
     ("linear_in_top_diff", _known, linear_in_top_diff),
     ("zero_top_diff_gives_zero", _known, zero_top_diff_gives_zero),
+    ("needs_respected", lambda s: s.kind == "operator" and s.gate.arity > 1, needs_respected),
     ("deterministic", _known, deterministic),
     ("inputs_not_modified", _known, inputs_not_modified),
     ("float32_matches_float64", lambda s: _known(s) and "float32" in _float_dtypes(s),

@@ -96,6 +96,13 @@ class Offset(Mul):
         return top_diff * inputs[1] + 0 * top_diff + (top_diff == 0), top_diff * inputs[0]
 
 
+class IgnoresNeeds(Mul):
+    """Gives input 1 a wrong gradient when input 0 needs none."""
+    def local_gradient(self, top_diff, inputs, output, needs, out=None):
+        return (top_diff * inputs[1] if needs[0] else None,
+                top_diff * inputs[0] * (1 if needs[0] else 2))
+
+
 class Counter(Mul):
     """Forward depends on how often it was called."""
     calls = 0
@@ -138,6 +145,7 @@ class BadOut(Mul):
     (Upcasts(), "bottom_diffs_match_inputs", "bottom_diff 0 is float64 for a float32 input"),
     (Squares(), "linear_in_top_diff", "bottom_diff 0 is not linear in top_diff"),
     (Offset(), "zero_top_diff_gives_zero", "bottom_diff 0 is 1 at (0, 0) for a zero top_diff"),
+    (IgnoresNeeds(), "needs_respected", "with needs=[False, True] bottom_diff 1 differs"),
     (Counter(), "deterministic", "two forward calls differ"),
     (InPlace(), "inputs_not_modified", "input 0 was modified in place"),
     (Float64Only(), "float32_matches_float64", "forward returned float64 for float32 inputs"),
@@ -332,3 +340,13 @@ def test_a_broken_sampling_hook_is_reported():
     msgs = failed(BadSampler())
     assert "sample_inputs returned 1 arrays; the gate has arity 2" in \
         msgs["gradient_matches_finite_differences"]
+
+
+def test_samples_keep_a_margin_from_kinks():
+    from core.samples import KINK_MARGIN, away_from_kinks, sample_inputs
+    x = away_from_kinks(np.array([-0.004, 0.0, 0.003, 1.0005, 2.0]), (0.0, 1.0))
+    assert np.allclose(x, [-KINK_MARGIN, KINK_MARGIN, KINK_MARGIN, 1 + KINK_MARGIN, 2.0])
+    relu = NanAtKink()
+    rng = np.random.default_rng(0)
+    xs = sample_inputs(relu, rng, (2000,), np.float64, scale=0.02)
+    assert np.min(np.abs(xs[0])) >= KINK_MARGIN

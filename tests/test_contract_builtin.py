@@ -14,7 +14,8 @@ def test_the_builtins_and_packs_are_found_through_entry_points():
     assert plugins["relu"] == "activations" and plugins["softmax"] == "activations"
     assert plugins["huber"] == "costs" and plugins["softmax_cross_entropy"] == "costs"
     assert plugins["matmul"] == "seed"
-    assert len(BUILTIN) == 17
+    assert {"tanh", "leaky_relu", "softplus", "arctan", "cross_entropy", "bce_with_logits",
+            "l1", "add", "mul", "sigmoid", "identity", "mse"} <= set(plugins)
 
 
 @parametrize_with_checks(BUILTIN)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from .checks import CHECK_NAMES, check_gate, summary
+from .checks import CHECK_NAMES, CheckResult, check_gate, summary
 
 
 def register(sub) -> None:
@@ -32,7 +32,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     specs = [registry.get(n) for n in args.names] if args.names else registry.specs()
     rows, failures, records = [], [], []
     for spec in specs:
-        results = check_gate(spec, seed=args.seed, checks=args.checks)
+        try:
+            results = check_gate(spec, seed=args.seed, checks=args.checks)
+        except Exception as exc:  # e.g. a gate type that cannot be built without attributes
+            results = [CheckResult(spec.name, "construct", "failed",
+                                   f"gate {spec.name!r} ({spec.source}) could not be checked: "
+                                   f"{type(exc).__name__}: {exc}", spec.source)]
         records += results
         counts = summary(results)
         rows.append([spec.name, _plugin(spec), counts["passed"], counts["failed_total"],

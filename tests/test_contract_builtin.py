@@ -59,3 +59,10 @@ def test_unknown_check_names_are_refused():
 def test_check_gate_refuses_what_is_not_a_gate():
     with pytest.raises(TypeError, match="check_gate takes a gate"):
         check_gate(np.tanh)
+
+
+def test_a_gate_made_with_the_elementwise_helper_passes():
+    from core import elementwise
+    cube = elementwise("cube_helper", forward=lambda x: x ** 3,
+                       derivative=lambda x, y: 3 * x * x, doc="x cubed.")
+    assert [r.check for r in check_gate(cube) if not r.ok] == []

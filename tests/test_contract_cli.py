@@ -72,3 +72,36 @@ def test_check_catches_the_broken_plugin_and_exits_non_zero(tmp_path):
                            capture_output=True, text=True, timeout=120)
     assert again.returncode == 1 and "worst element of input 0 (4,)" in again.stdout
     assert "1 gate(s): 0 passed, 1 failed" in again.stdout
+
+
+def test_a_gate_that_cannot_be_built_is_a_failed_row_not_a_crash(capsys):
+    import attrs
+    from core import Activation, default_registry, hookimpl
+
+    @attrs.frozen
+    class NeedsScale(Activation):
+        """scale * x, with no default scale."""
+        name = "needs_scale"
+        scale: float
+
+        def forward(self, x, out=None):
+            return self.scale * x
+
+        def derivative(self, x, y, out=None):
+            return 0 * x + self.scale
+
+    class Plugin:
+        @hookimpl
+        def register_gates(self, register):
+            register(NeedsScale)
+
+    plugin = Plugin()
+    default_registry().register(plugin, name="needs-scale")
+    try:
+        assert main(["check", "needs_scale", "tanh"]) == 1
+    finally:
+        default_registry().unregister(plugin)
+    out = capsys.readouterr().out
+    assert "gate 'needs_scale' (plugin 'needs-scale' ((local))) could not be checked: TypeError" \
+        in out
+    assert "2 gate(s):" in out

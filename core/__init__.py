@@ -42,6 +42,8 @@ from .explain import Explanation, explain
 from .netfile import NetworkFileError
 from .persist import MissingPluginError, PersistError, VersionWarning, load, save
 from .progress import Progress
+from .checks import CHECK_NAMES, Check, CheckResult, check_gate, iter_checks
+from .subject import CheckFailure
 
 __all__ = [
     "KINDS", "Activation", "Cost", "Gate", "Operator", "elementwise",
@@ -53,4 +55,6 @@ __all__ = [
     # seeing and keeping a network
     "to_dot", "render", "GraphvizError", "explain", "Explanation", "NetworkFileError",
     "save", "load", "PersistError", "MissingPluginError", "VersionWarning", "Progress",
+    # the contract suite every gate plugin must pass
+    "check_gate", "iter_checks", "Check", "CheckResult", "CheckFailure", "CHECK_NAMES",
 ]

@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
     from .netcli import register as register_network_commands
     register_network_commands(sub)  # draw, explain, train
+    from .checkcli import register as register_check_command
+    register_check_command(sub)  # check: the gate contract suite
     return parser
 
 

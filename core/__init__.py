@@ -51,6 +51,8 @@ _LAZY = {
     "Explanation": "explain", "explain": "explain", "NetworkFileError": "netfile",
     "MissingPluginError": "persist", "PersistError": "persist", "VersionWarning": "persist",
     "load": "persist", "save": "persist", "Progress": "progress",
+    "CHECK_NAMES": "checks", "Check": "checks", "CheckResult": "checks",
+    "check_gate": "checks", "iter_checks": "checks", "CheckFailure": "subject",
 }
 
 __all__ = [
@@ -63,6 +65,8 @@ __all__ = [
     # seeing and keeping a network
     "to_dot", "render", "GraphvizError", "explain", "Explanation", "NetworkFileError",
     "save", "load", "PersistError", "MissingPluginError", "VersionWarning", "Progress",
+    # the contract suite every gate plugin must pass
+    "check_gate", "iter_checks", "Check", "CheckResult", "CheckFailure", "CHECK_NAMES",
 ]
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Sequence
 
@@ -61,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
     from .netcli import register as register_network_commands
     register_network_commands(sub)  # draw, explain, train
+    from .checkcli import register as register_check_command
+    register_check_command(sub)  # check: the gate contract suite
     return parser
 
 
@@ -71,10 +74,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return args.func(args)
+        rc = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return rc
     except GatesError as exc:
         print(f"gates: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # the reader went away (``gates list | head -1``): stop quietly, as the
+        # Python docs recommend, pointing stdout at devnull so exit cannot fail
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # what a shell reports for a filter that SIGPIPE stopped
 
 
 if __name__ == "__main__":

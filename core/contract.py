@@ -54,6 +54,21 @@ class Gate:
     def forward(self, *inputs: np.ndarray, out: np.ndarray | None = None) -> Any:
         raise NotImplementedError(f"gate {self.name!r} does not define forward")
 
+    def sample_inputs(self, rng: np.random.Generator, shape: tuple[int, ...],
+                      dtype: np.dtype, scale: float = 1.0) -> Sequence[np.ndarray] | None:
+        """Inputs for the contract suite (``core.check_gate``); None: the default.
+
+        The suite calls this with a suggested ``shape`` (e.g. ``(4, 3)``, a batch
+        of 4), the ``dtype`` wanted and a typical magnitude ``scale`` (1 for the
+        gradient checks, 1e3 for the large-input check). Return ``arity`` arrays
+        of that dtype drawn from ``rng``. The default (None) draws every input as
+        ``scale`` times a standard normal sample of ``shape``, kept away from the
+        ``kinks``. Define it for a restricted domain (probabilities, a matrix
+        product's inner dimension); a gate with a bounded domain may ignore
+        ``scale``.
+        """
+        return None
+
     def describe(self) -> str:
         """A one-line summary: the first line of the class docstring."""
         doc = (type(self).__doc__ or "").strip()

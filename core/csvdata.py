@@ -37,14 +37,20 @@ def read_columns(path: str | Path, mapping: Mapping[str, list[str]],
     """{input: (rows, len(columns)) array}; an input named like a column needs no mapping."""
     path = Path(path)
     try:
-        with path.open(newline="", encoding="utf-8") as fh:
+        with path.open(newline="", encoding="utf-8-sig") as fh:  # -sig: a spreadsheet's BOM
             rows = list(csv.reader(fh))
     except OSError as exc:
         raise DataError(f"cannot read the data file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text (byte {exc.start}); save the CSV as "
+                        f"UTF-8") from None
     if not rows:
         raise DataError(f"{path}: empty; the first row must name the columns")
     header = [h.strip() for h in rows[0]]
     body = [(n, r) for n, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)]
+    if not body:
+        raise DataError(f"{path}: no data rows; the first row names the columns and each "
+                        f"row after it is one example")
     mapping = dict(mapping)
     for name in inputs:
         if name not in mapping:
@@ -61,15 +67,21 @@ def read_columns(path: str | Path, mapping: Mapping[str, list[str]],
             if c not in header:
                 raise DataError(f"{path}: no column named {c!r} (for input {name!r})"
                                 f"{suggest(c, header)}; the columns are: {', '.join(header)}")
+            if header.count(c) > 1:
+                raise DataError(f"{path}: the column name {c!r} (for input {name!r}) appears "
+                                f"{header.count(c)} times in the first row; which one is meant?")
             index.append(header.index(c))
         array = np.empty((len(body), len(index)), dtype=dtype)
         for r, (line, row) in enumerate(body):
             for k, (c, j) in enumerate(zip(columns, index)):
+                cell = row[j].strip() if j < len(row) else "(missing)"
                 try:
-                    array[r, k] = float(row[j])
-                except (ValueError, IndexError):
-                    cell = row[j] if j < len(row) else "(missing)"
-                    raise DataError(f"{path}:{line}: column {c!r}: {cell!r} is not a "
-                                    f"number") from None
+                    array[r, k] = value = float(cell)
+                except ValueError:
+                    raise DataError(f"{path}:{line}: row {r + 1}, column {c!r}: {cell!r} is "
+                                    f"not a number") from None
+                if not np.isfinite(value):
+                    raise DataError(f"{path}:{line}: row {r + 1}, column {c!r}: {cell!r} is "
+                                    f"not a finite number") from None
         out[name] = array
     return out

@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from .errors import PluginError
-from .registry import Registry
+from .registry import LOCAL, Registry
 
 GROUP = "gates"
 HOST_DISTRIBUTION = "gates"
@@ -109,7 +109,7 @@ def plugin_report() -> list[PluginInfo]:
     for plugin in registry.pm.get_plugins():
         name = registry.pm.get_name(plugin)
         if name not in seen:
-            local.append(PluginInfo(name, "(local)", "", repr(plugin), "loaded",
+            local.append(PluginInfo(name, LOCAL, "", repr(plugin), "loaded",
                                     gates=registry.plugin_gates(plugin)))
     return infos + local
 

@@ -3,7 +3,8 @@
 Variables -- inputs, parameters and the network's outputs -- are yellow boxes;
 gates are blue shapes labelled with their registered name and the plugin that
 provides them (operators ellipses, activations rounded boxes, costs octagons).
-Every edge carries the name and shape of the value it moves. After a step
+Every edge carries the name and shape of the value it moves (before any data,
+the shapes the declared input shapes imply, ``n`` being the batch). After a step
 (an ``Explanation`` from ``core.explain``) an edge also shows the forward value
 in grey and, below it, the gradient flowing back along it in green: the
 bottom_diff that gate passed to that input. Small arrays are shown in full,
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from .errors import GatesError
 from .graph import Graph
+from .shapeinfer import static_shapes
 
 if TYPE_CHECKING:
     from .explain import Explanation
@@ -30,7 +32,8 @@ GATE = {"fillcolor": "#bfdbfe", "color": "#1d4ed8"}  # blue shapes
 SHAPES = {"operator": "ellipse", "activation": "box", "cost": "octagon"}
 VALUE_COLOUR = "#6b7280"  # grey
 GRAD_COLOUR = "#15803d"  # green
-FORMATS = ("svg", "png", "pdf", "dot")
+PICTURES = ("svg", "png", "pdf")  # what needs Graphviz's dot
+FORMATS = (*PICTURES, "dot")
 
 
 class GraphvizError(GatesError):
@@ -38,7 +41,10 @@ class GraphvizError(GatesError):
 
 
 def _id(name: str) -> str:
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A DOT quoted string. Graphviz's lexer reads a backslash before the closing
+    quote as an escaped quote, so a trailing backslash gets a space after it."""
+    text = name.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + text + (" " if text.endswith("\\") else "") + '"'
 
 
 def _html(text: str) -> str:
@@ -51,26 +57,32 @@ def _lines(text: str, colour: str, size: int = 9) -> str:
     return f'<font color="{colour}" point-size="{size}">{body}</font>'
 
 
+class _HTML(str):
+    """A Graphviz HTML-like label, written as it is (every other value is quoted)."""
+
+
 def _attrs(**kw: str) -> str:
     parts = []
     for k, v in kw.items():
-        parts.append(f"{k}={v}" if v.startswith("<") else f"{k}={_id(v)}")
+        parts.append(f"{k}={v}" if isinstance(v, _HTML) else f"{k}={_id(v)}")
     return "[" + ", ".join(parts) + "]"
 
 
 def outputs(graph: Graph) -> list[str]:
-    """Gates whose value no other gate reads: the network's outputs."""
+    """The declared outputs (the predictions), then the gates no other gate reads."""
     read = {i for node in graph.nodes.values() for i in node.inputs}
-    return [n for n, node in graph.nodes.items() if node.op == "gate" and n not in read]
+    unread = [n for n, node in graph.nodes.items() if node.op == "gate" and n not in read]
+    return list(graph.outputs) + [n for n in unread if n not in graph.outputs]
 
 
 def to_dot(graph: Graph, step: "Explanation | None" = None, *, title: str | None = None,
            small: int = 12, precision: int = 3) -> str:
     """The DOT text of ``graph``; with ``step``, its values and gradients too."""
-    from .explain import shape_text, value_text
+    from .explain import value_text
     graph.order()  # refuses a graph with a cycle or an undefined input
     values = step.values if step is not None else {}
     diffs = step.edge_diffs() if step is not None else {}
+    shapes = static_shapes(graph) if step is None else {}  # n: the batch dimension
     text = lambda a: value_text(a, small, precision)  # noqa: E731
     lines = [f"digraph {_id(title or 'gates')} {{",
              '  graph [rankdir=LR, fontname="Helvetica", fontsize=12, nodesep=0.35, '
@@ -88,14 +100,14 @@ def to_dot(graph: Graph, step: "Explanation | None" = None, *, title: str | None
             sub = kind if shape is None else \
                 f"{kind} {'x'.join('n' if d in (None, -1) else str(d) for d in shape)}"
             sub = sub.rstrip()
-            label = f'<<b>{_html(name)}</b><br/><font point-size="8">{_html(sub)}</font>>'
+            label = _HTML(f'<<b>{_html(name)}</b><br/><font point-size="8">{_html(sub)}</font>>')
             lines.append(f"  {_id(name)} {_attrs(shape='box', label=label, **VARIABLE)};")
         else:
             spec = node.spec
             attrs_text = "".join(f"<br/>{_html(k)}={_html(repr(v))}"
                                  for k, v in node.attributes.items())
-            label = (f'<<b>{_html(spec.name)}</b><font point-size="8">{attrs_text}<br/>'
-                     f'plugin {_html(spec.plugin)}</font>>')
+            label = _HTML(f'<<b>{_html(spec.name)}</b><font point-size="8"><br/>{_html(name)}'
+                          f'{attrs_text}<br/>plugin {_html(spec.plugin)}</font>>')
             style = "filled,rounded" if spec.kind == "activation" else "filled"
             tip = f"{name} = {spec.name}({', '.join(node.inputs)}) from {spec.source}"
             box = _attrs(shape=SHAPES.get(spec.kind, "ellipse"), label=label, style=style,
@@ -103,30 +115,31 @@ def to_dot(graph: Graph, step: "Explanation | None" = None, *, title: str | None
             lines.append(f"  {_id(name)} {box};")
     for name, node in graph.nodes.items():
         for i in node.inputs:
-            label = _edge(i, values, diffs.get((name, i)), text)
+            label = _edge(i, values, diffs.get((name, i)), text, shapes)
             lines.append(f"  {_id(i)} -> {_id(name)} {_attrs(label=label)};")
     for name in outputs(graph):
         box = f"{name} (output)"
         value = values.get(name)
-        label = f"<<b>{_html(name)}</b>" + (f"<br/>{_lines(text(value), VALUE_COLOUR, 10)}"
-                                             if value is not None else "") + ">"
+        label = _HTML(f"<<b>{_html(name)}</b>" + (
+            f"<br/>{_lines(text(value), VALUE_COLOUR, 10)}" if value is not None else "") + ">")
         lines.append(f"  {_id(box)} {_attrs(shape='box', label=label, **VARIABLE)};")
-        label = _edge(name, values, None, text)
+        label = _edge(name, values, None, text, shapes)
         lines.append(f"  {_id(name)} -> {_id(box)} {_attrs(label=label)};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def _edge(source: str, values, diff, text) -> str:
+def _edge(source: str, values, diff, text, shapes) -> str:
     from .explain import shape_text
     value = values.get(source)
-    head = _html(source) + (f"  {shape_text(value.shape)}" if value is not None else "")
+    shape = value.shape if value is not None else shapes.get(source)
+    head = _html(source) + (f"  {shape_text(shape)}" if shape is not None else "")
     parts = [f"<b>{head}</b>"]
     if value is not None:
         parts.append(_lines(text(value), VALUE_COLOUR))
     if diff is not None:
         parts.append(_lines(text(diff), GRAD_COLOUR))
-    return "<" + "<br/>".join(parts) + ">"
+    return _HTML("<" + "<br/>".join(parts) + ">")
 
 
 def dot_program() -> str | None:

@@ -60,6 +60,8 @@ class Graph:
         self.inits: dict[str, dict[str, Any]] = {}
         #: the nodes that are the network's outputs (its predictions)
         self.outputs: list[str] = []
+        #: what the network is, in a sentence (kept by network files)
+        self.description = ""
         self._version = 0
         self._counter = 0
 
@@ -166,13 +168,16 @@ class Graph:
                 if i not in self.nodes:
                     raise GraphError(f"gate {node.label} reads {i!r}, which is not a node "
                                      f"of the graph{suggest(i, self.nodes)}")
-        wanted = set(self.nodes) if targets is None else self._ancestors(targets)
-        indegree = {n: sum(1 for i in self.nodes[n].inputs) for n in wanted}
+        ancestors = None if targets is None else self._ancestors(targets)
+        # in definition order, never set order: the order must not change from
+        # one run to the next (string hashing is randomised per process)
+        wanted = [n for n in self.nodes if ancestors is None or n in ancestors]
+        indegree = {n: len(self.nodes[n].inputs) for n in wanted}
         readers: dict[str, list[str]] = {n: [] for n in wanted}
         for n in wanted:
             for i in self.nodes[n].inputs:
                 readers[i].append(n)
-        ready = [n for n in self.nodes if n in wanted and indegree[n] == 0]
+        ready = [n for n in wanted if indegree[n] == 0]
         order = []
         while ready:
             n = ready.pop()
@@ -182,7 +187,7 @@ class Graph:
                 if indegree[r] == 0:
                     ready.append(r)
         if len(order) != len(wanted):
-            stuck = [n for n in self.nodes if n in wanted and indegree[n] > 0]
+            stuck = [n for n in wanted if indegree[n] > 0]
             raise GraphError(f"the graph has a cycle through {', '.join(map(repr, stuck))}")
         return order
 

@@ -13,14 +13,17 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import GatesError
+from .errors import GatesError, suggest
 
+#: ``gates draw``'s exit status when a picture was asked for but Graphviz is missing
+#: (the DOT text was written beside it instead); 1 is any other error
+NO_GRAPHVIZ = 3
 EXAMPLES = {"seed": "the seed's [2, 3, 1] network (seeds 000 and 001) on the XOR batch of 4"}
 
 
 def load_network(arg: str):
     """(graph, name, example feed or None) for a file path or an example name."""
-    from . import netfile, persist
+    from . import netfile
     path = Path(arg)
     if arg in EXAMPLES and not path.exists():
         from .compose import mlp
@@ -31,10 +34,7 @@ def load_network(arg: str):
     if not path.exists():
         raise GatesError(f"no network file {arg!r}; give a .toml network file or one of "
                          f"the examples: {', '.join(EXAMPLES)}")
-    spec = netfile.read(path)
-    if spec.saved:
-        return persist.load(path), spec.name, None
-    return netfile.build(spec), spec.name, None
+    return netfile.load(path), netfile.read(path).name, None  # a saved one with its values
 
 
 def data_feed(graph, args: argparse.Namespace, example_feed, *, need: bool):
@@ -42,7 +42,14 @@ def data_feed(graph, args: argparse.Namespace, example_feed, *, need: bool):
     from .csvdata import parse_columns, read_columns
     if getattr(args, "data", None):
         mapping = parse_columns(args.columns or [])
-        return read_columns(args.data, mapping, graph.inputs, graph.dtype)
+        for name in mapping:
+            if name not in graph.inputs:
+                raise GatesError(f"--columns {name}=...: the network has no input {name!r}"
+                                 f"{suggest(name, graph.inputs)}; its inputs are: "
+                                 f"{', '.join(graph.inputs)}")
+        needed = [n for n in graph.inputs if n in graph.order(graph.costs or None)]
+        feed = read_columns(args.data, mapping, needed, graph.dtype)
+        return {name: _fit(graph, name, array, mapping) for name, array in feed.items()}
     if example_feed is not None:
         return example_feed
     if need:
@@ -51,8 +58,23 @@ def data_feed(graph, args: argparse.Namespace, example_feed, *, need: bool):
     return None
 
 
+def _fit(graph, name: str, array: np.ndarray, mapping) -> np.ndarray:
+    """The CSV columns for input ``name`` in the shape the network declares for it."""
+    shape = graph.nodes[name].shape
+    if shape is None:
+        return array
+    columns = mapping.get(name, [name])
+    if len(shape) == 1 and array.shape[1] == 1:
+        return array[:, 0]  # a 1-D input: one column, one value per row
+    if len(shape) == 2 and shape[1] not in (None, -1) and shape[1] != array.shape[1]:
+        raise GatesError(f"input {name!r} takes {shape[1]} column(s) (shape "
+                         f"{['batch' if d in (None, -1) else d for d in shape]}), but "
+                         f"{len(columns)} were chosen: {', '.join(columns)}")
+    return array
+
+
 def cmd_draw(args: argparse.Namespace) -> int:
-    from .dot import render, to_dot
+    from .dot import PICTURES, dot_program, render, to_dot
     from .explain import explain
     graph, name, example = load_network(args.network)
     feed = None if args.no_values else data_feed(graph, args, example, need=False)
@@ -61,7 +83,16 @@ def cmd_draw(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    out = render(text, args.output)
+    out = Path(args.output)
+    fmt = (out.suffix.lstrip(".") or "svg").lower()
+    if fmt in PICTURES and dot_program() is None:
+        fallback = render(text, out.with_suffix(".dot"))
+        print(f"gates: Graphviz's 'dot' program is not installed, so {out} was not drawn; "
+              f"the DOT text is in {fallback}. Install Graphviz (Debian/Ubuntu: apt-get "
+              f"install graphviz; macOS: brew install graphviz) and run gates draw again, "
+              f"or: dot -T{fmt} {fallback} -o {out}", file=sys.stderr)
+        return NO_GRAPHVIZ
+    out = render(text, out)
     print(f"drew {name} to {out}" + (f" (values and gradients after one step, "
                                       f"J = {step.loss:.6g})" if step else ""))
     return 0
@@ -112,6 +143,17 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return n
+
+
 def _data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("network", metavar="NETWORK",
                    help=f"a network file (.toml) or an example: {', '.join(EXAMPLES)}")
@@ -124,7 +166,10 @@ def _data_args(p: argparse.ArgumentParser) -> None:
 
 def register(sub) -> None:
     """Add draw, explain and train to the ``gates`` subcommands."""
-    p = sub.add_parser("draw", help="draw a network as a Graphviz picture (DOT, SVG, PNG)")
+    p = sub.add_parser("draw", help="draw a network as a Graphviz picture (DOT, SVG, PNG)",
+                       epilog=f"Exit status: 0 drawn; 1 error; {NO_GRAPHVIZ} a picture was "
+                              f"asked for but Graphviz's dot is not installed, so the DOT "
+                              f"text was written beside it (FILE.dot) instead.")
     _data_args(p)
     p.add_argument("-o", "--output", metavar="FILE",
                    help="FILE.svg, .png or .pdf (needs Graphviz's dot) or .dot; "
@@ -135,16 +180,16 @@ def register(sub) -> None:
     p = sub.add_parser("explain", help="trace one step of backprop, gate by gate "
                                        "(the seed's equations B1, B2, ...)")
     _data_args(p)
-    p.add_argument("--rows", type=int, default=None, help="use only the first N rows")
+    p.add_argument("--rows", type=_positive, default=None, help="use only the first N rows")
     p.add_argument("--small", type=int, default=12,
                    help="show arrays with at most this many elements in full (default 12)")
     p.add_argument("--shapes-only", action="store_true", help="shapes, no values")
     p.set_defaults(func=cmd_explain)
     p = sub.add_parser("train", help="train a network file on a CSV file and save it")
     _data_args(p)
-    p.add_argument("--epochs", type=int, default=1000)
+    p.add_argument("--epochs", type=_positive, default=1000)
     p.add_argument("--rate", type=float, default=0.1, help="learning rate (default 0.1)")
-    p.add_argument("--batch-size", type=int, default=None,
+    p.add_argument("--batch-size", type=_positive, default=None,
                    help="minibatch size (default: the whole data set)")
     p.add_argument("--seed", type=int, default=0, help="shuffling seed")
     p.add_argument("-o", "--output", metavar="FILE.toml",

@@ -1,9 +1,16 @@
 """Saving and loading a trained network: a network file plus an ``.npz`` of parameters.
 
 ``save(graph, "net.toml")`` writes ``net.toml`` (the network file, with the
-plugin, distribution and version of every gate) and ``net.npz`` (the parameter
-arrays, exactly as they are). The network file records the SHA-256 of the
-``.npz``; ``load`` refuses a parameter file that does not match it, reads arrays
+plugin, distribution and version of every gate) and ``net-<hash>.npz`` (the
+parameter arrays, exactly as they are), where ``<hash>`` starts the SHA-256 of
+the ``.npz`` that the network file records in full. A network file therefore
+names the one parameter file it was saved with: saving again writes a new
+``.npz`` beside the old one, replaces the network file, and only then removes
+the old ``.npz``; each file is written to a temporary file and moved into place,
+so a save that fails part-way leaves the previous network loadable. The same
+network always gives the same bytes.
+
+``load`` refuses a parameter file whose SHA-256 does not match, reads arrays
 with ``np.load(allow_pickle=False)`` so that no code in a file is ever run, and
 checks every array's name, shape and dtype against the network file. Values come
 back bit for bit.
@@ -17,23 +24,22 @@ description, nothing executable), with numpy's own ``.npz`` container.
 from __future__ import annotations
 
 import hashlib
-import io
-import os
+import re
 import warnings
-import zipfile
 from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
 
 from . import netfile
-from .errors import GatesError
 from .graph import Graph
-from .registry import Registry
+from .npzfile import PersistError, atomic_write, npz_bytes, read_npz
+from .registry import LOCAL, Registry
 
-
-class PersistError(GatesError):
-    """A saved network that cannot be loaded safely or faithfully."""
+__all__ = ["MissingPluginError", "PersistError", "VersionWarning", "check_plugins", "load",
+           "load_parameters", "network_path", "read_npz", "save"]
+HASH_CHARS = 16  # of the SHA-256, in the parameter file's name
+RESERVED_NOTES = {"parameters", "sha256"}
 
 
 class MissingPluginError(PersistError):
@@ -44,34 +50,56 @@ class VersionWarning(UserWarning):
     """A gate is provided by another version (or distribution) than at save time."""
 
 
-def paths(path: str | Path) -> tuple[Path, Path]:
-    """(network file, parameter file) for ``path``; ``net`` and ``net.toml`` give net.toml, net.npz."""
+def network_path(path: str | Path) -> Path:
+    """The network file for ``path``: ``net`` and ``net.toml`` both give net.toml."""
     path = Path(path)
-    if path.suffix != ".toml":
-        path = path.with_name(path.name + ".toml")
-    return path, path.with_suffix(".npz")
+    return path if path.suffix == ".toml" else path.with_name(path.name + ".toml")
 
 
 def save(graph: Graph, path: str | Path, *, name: str | None = None,
          notes: Mapping[str, Any] | None = None) -> tuple[Path, Path]:
-    """Write ``graph`` as a network file and an ``.npz`` of its parameters."""
-    toml_path, npz_path = paths(path)
-    buffer = io.BytesIO()
-    np.savez(buffer, **{k: np.ascontiguousarray(v) for k, v in graph.params.items()})
-    blob = buffer.getvalue()
-    saved = {"parameters": npz_path.name, "sha256": hashlib.sha256(blob).hexdigest()}
-    saved.update(notes or {})
+    """Write ``graph`` as a network file and an ``.npz`` of its parameters.
+
+    Returns (network file, parameter file). Nothing is written unless both can be.
+    """
+    toml_path = network_path(path)
+    for key, value in graph.params.items():
+        if value.dtype != graph.dtype:
+            raise PersistError(f"cannot save: parameter {key!r} is {value.dtype} but the "
+                               f"graph is {graph.dtype}; a saved network has one dtype")
+    clash = RESERVED_NOTES & set(notes or {})
+    if clash:
+        raise PersistError(f"cannot save: notes may not use the reserved key(s) "
+                           f"{', '.join(sorted(clash))}")
+    blob = npz_bytes(graph.params)
+    digest = hashlib.sha256(blob).hexdigest()
+    npz_path = toml_path.with_name(f"{toml_path.stem}-{digest[:HASH_CHARS]}.npz")
+    saved = {"parameters": npz_path.name, "sha256": digest, **(notes or {})}
     text = netfile.dumps(graph, name=name or toml_path.stem, provenance=True, saved=saved,
                          comment="A trained gates network. Its parameters are in "
-                                 f"{npz_path.name}; load it with core.persist.load().")
-    _write(npz_path, blob)
-    _write(toml_path, text.encode("utf-8"))
+                                 f"{npz_path.name}; load it with core.load().")
+    previous = _previous_parameters(toml_path)
+    atomic_write(npz_path, blob)
+    atomic_write(toml_path, text.encode("utf-8"))
+    if previous is not None and previous != npz_path and previous.exists():
+        previous.unlink()  # the old network file named it; nothing names it now
     return toml_path, npz_path
+
+
+def _previous_parameters(toml_path: Path) -> Path | None:
+    """The parameter file an existing network file at ``toml_path`` names, if ours."""
+    try:
+        saved = netfile.read(toml_path).saved
+    except netfile.NetworkFileError:
+        return None
+    name = saved.get("parameters")
+    own = re.compile(rf"^{re.escape(toml_path.stem)}-[0-9a-f]{{{HASH_CHARS}}}\.npz$")
+    return toml_path.with_name(name) if isinstance(name, str) and own.match(name) else None
 
 
 def load(path: str | Path, registry: Registry | None = None) -> Graph:
     """Load a network saved by ``save``; parameters come back bit-identical."""
-    toml_path, _ = paths(path)
+    toml_path = network_path(path)
     spec = netfile.read(toml_path)
     if registry is None:
         from .discovery import default_registry
@@ -93,7 +121,7 @@ def check_plugins(spec: netfile.NetworkSpec, registry: Registry) -> list[str]:
                            f"{was}, plugin {g.plugin!r}, when the network was saved")
             continue
         now = registry.get(g.gate)
-        dist_now = now.distribution or "(local)"
+        dist_now = now.distribution or LOCAL
         if g.distribution and g.distribution != dist_now:
             notes.append(f"gate {g.gate!r} (node {g.name!r}) was saved from distribution "
                          f"{g.distribution!r} {g.version or ''} but is now provided by "
@@ -105,7 +133,7 @@ def check_plugins(spec: netfile.NetworkSpec, registry: Registry) -> list[str]:
     if missing:
         dists = sorted({g.distribution for g in spec.gates
                         if g.gate not in registry and g.distribution
-                        and g.distribution != "(local)"})
+                        and g.distribution != LOCAL})
         hint = f"; install {', '.join(dists)} (pip install {' '.join(dists)})" if dists else \
             "; register the plugin that provides it before loading"
         raise MissingPluginError(f"{spec.source}: cannot load: " + "; ".join(missing) + hint)
@@ -117,6 +145,10 @@ def check_plugins(spec: netfile.NetworkSpec, registry: Registry) -> list[str]:
 def load_parameters(spec: netfile.NetworkSpec, folder: Path) -> dict[str, np.ndarray]:
     """The parameter arrays named by ``spec``'s [saved] table, checked and pickle-free."""
     saved = spec.saved
+    if not saved:
+        raise PersistError(f"{spec.source}: not a saved network (it has no [saved] table "
+                           f"naming its parameters); build it with core.netfile.load(), "
+                           f"which draws the parameters from their initialisers")
     name = saved.get("parameters")
     if not isinstance(name, str) or not name:
         raise spec.error("a saved network names its parameter file here "
@@ -129,8 +161,13 @@ def load_parameters(spec: netfile.NetworkSpec, folder: Path) -> dict[str, np.nda
         blob = npz.read_bytes()
     except OSError as exc:
         raise PersistError(f"{npz}: cannot read the parameter file: {exc.strerror}") from None
+    recorded = saved.get("sha256")
+    if not isinstance(recorded, str) or not re.fullmatch(r"[0-9a-f]{64}", recorded):
+        raise spec.error("a saved network records the SHA-256 of its parameter file here "
+                         "(64 hex digits); without it the parameters cannot be trusted",
+                         "saved", "sha256")
     digest = hashlib.sha256(blob).hexdigest()
-    if saved.get("sha256") != digest:
+    if recorded != digest:
         raise PersistError(f"{npz}: refused: its SHA-256 {digest[:16]}... does not match "
                            f"the {str(saved.get('sha256'))[:16]}... recorded in "
                            f"{spec.source}; the file was changed after it was saved")
@@ -151,33 +188,3 @@ def load_parameters(spec: netfile.NetworkSpec, folder: Path) -> dict[str, np.nda
             raise PersistError(f"{npz}: parameter {key!r} is {value.dtype} but the network "
                                f"is {dtype}")
     return arrays
-
-
-def read_npz(blob: bytes, source: str = "<npz>") -> dict[str, np.ndarray]:
-    """Plain numeric arrays from ``.npz`` bytes; anything pickled is refused."""
-    if not blob.startswith(b"PK\x03\x04"):
-        raise PersistError(f"{source}: not a parameter file: an .npz is a zip archive, "
-                           f"and this is not one")
-    try:
-        with np.load(io.BytesIO(blob), allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-    except ValueError as exc:
-        if "pickle" in str(exc):
-            raise PersistError(f"{source}: refused: it holds a pickled object, and loading "
-                               f"it could run code; parameters are plain arrays") from None
-        raise PersistError(f"{source}: not a parameter file: {exc}") from None
-    except (OSError, zipfile.BadZipFile, EOFError) as exc:
-        raise PersistError(f"{source}: not a parameter file (.npz): {exc}") from None
-    for key, value in arrays.items():
-        if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
-            raise PersistError(f"{source}: refused: {key!r} is {value.dtype}, not a "
-                               f"floating-point array")
-    return arrays
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write ``data`` atomically: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)

@@ -16,6 +16,7 @@ import sys
 import time
 import zlib
 from pathlib import Path
+from xml.sax.saxutils import escape
 from typing import IO, Sequence
 
 import numpy as np
@@ -114,6 +115,8 @@ def _curve(losses: Sequence[float], width: int, height: int, margin: int,
     if y.size == 0:
         raise GatesError("no losses to draw")
     finite = y[np.isfinite(y)]
+    if finite.size == 0:
+        raise GatesError("no finite losses to draw: every loss is nan or infinite")
     if log is None:
         log = bool(finite.size and finite.min() > 0 and finite.max() / finite.min() > 100)
     yy = np.log10(np.maximum(y, 1e-300)) if log else y
@@ -142,7 +145,7 @@ def loss_curve_svg(losses: Sequence[float], path: str | Path | None = None, *,
            f'font-size="12">',
            f'<rect width="{width}" height="{height}" fill="white"/>',
            f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="14">'
-           f'{title}{" (log scale)" if log else ""}</text>',
+           f'{escape(title)}{" (log scale)" if log else ""}</text>',
            f'<line x1="{m}" y1="{height - m}" x2="{width - m}" y2="{height - m}" stroke="#374151"/>',
            f'<line x1="{m}" y1="{m}" x2="{m}" y2="{height - m}" stroke="#374151"/>',
            f'<text x="{m - 4}" y="{m + 4}" text-anchor="end">{fmt(hi)}</text>',

@@ -12,6 +12,12 @@ class MatMul(Operator):
     supports_out = True
     backward_reads = ("inputs",)
 
+    def sample_inputs(self, rng, shape, dtype, scale=1.0):
+        # for the contract suite: a shaped as asked, b with a's last axis first
+        a = scale * rng.standard_normal(shape)
+        b = scale * rng.standard_normal((shape[-1], 2))
+        return a.astype(dtype), b.astype(dtype)
+
     def forward(self, a, b, out=None):
         if a.ndim == 0 or b.ndim == 0:
             raise ValueError(f"matmul needs arrays of at least one dimension, got shapes "

@@ -157,3 +157,22 @@ def test_outputs_must_exist_and_predict_needs_them(registry):
         g.output("z")
     g.output("Z")
     assert g.predict({"X": np.ones((1, 2))})["Z"].shape == (1, 3)
+
+
+def test_order_follows_definition_not_string_hashing():
+    """The topological order is the same in every process (PYTHONHASHSEED varies)."""
+    import os
+    import subprocess
+    import sys
+    code = ("from core import Graph\n"
+            "g = Graph(); g.input('x'); g.input('t'); g.param('w', 2.0)\n"
+            "g.gate('mul', 'x', 'w', name='p')\n"
+            "for k in range(6): g.gate('mse', 'p', 't', name=f'J{k}')\n"
+            "print(','.join(g.order()))")
+    orders = set()
+    for seed in ("1", "2", "3", "4"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, check=True).stdout
+        orders.add(out.strip())
+    assert len(orders) == 1, orders

@@ -94,7 +94,7 @@ def test_wrong_arity_and_cycle():
 def test_shape_mismatch_names_the_gate_and_line():
     text = broken("W2 = { shape = [3, 1]", "W2 = { shape = [2, 1]")
     with pytest.raises(NetworkFileError, match=r"gates\.a2W2: shape mismatch.*'a2' \(sigmoid\) "
-                                               r"with shape \(3, 3\), 'W2' \(param\) with shape "
+                                               r"with shape \(7, 3\), 'W2' \(param\) with shape "
                                                r"\(2, 1\)") as info:
         netfile.build(netfile.parse(text))
     assert info.value.line == line_of(text, "a2W2 = {")

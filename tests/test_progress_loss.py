@@ -93,3 +93,11 @@ def test_loss_curve_by_suffix(tmp_path):
     assert loss_curve([2.0, 1.0], tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
     with pytest.raises(GatesError, match="use a .svg or .png name"):
         loss_curve([2.0, 1.0], tmp_path / "a.gif")
+
+
+def test_curve_title_is_escaped_and_all_nan_is_refused(tmp_path):
+    import xml.etree.ElementTree as ET
+    svg = loss_curve_svg([3.0, 2.0, 1.0], title="J <train & test>")
+    assert "J &lt;train &amp; test&gt;" in ET.tostring(ET.fromstring(svg), encoding="unicode")
+    with pytest.raises(GatesError, match="no finite losses"):
+        loss_curve_svg([float("nan")] * 3)

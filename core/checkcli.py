@@ -1,0 +1,67 @@
+"""``gates check [NAME ...]``: the contract suite on installed gates.
+
+Prints one row per gate (gate, plugin, passed, failed, expected failures),
+then every failure's message; exits 1 when any check failed or an expected
+failure passed (strict), 0 otherwise.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+
+from .checks import CHECK_NAMES, CheckResult, check_gate, summary
+
+
+def register(sub) -> None:
+    p = sub.add_parser("check", help="run the gate contract suite on installed gates")
+    p.add_argument("names", nargs="*", metavar="NAME",
+                   help="gates to check (default: every registered gate)")
+    p.add_argument("--check", action="append", dest="checks", metavar="CHECK",
+                   choices=CHECK_NAMES, help="run only this check (repeatable)")
+    p.add_argument("--seed", type=int, default=0, help="random seed of the samples (default 0)")
+    p.add_argument("--json", action="store_true", help="print every check's record as JSON")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="also list every check and the expected failures' reasons")
+    p.set_defaults(func=cmd_check)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .cli import _table
+    from .discovery import default_registry
+    registry = default_registry()
+    specs = [registry.get(n) for n in args.names] if args.names else registry.specs()
+    rows, failures, records = [], [], []
+    for spec in specs:
+        try:
+            results = check_gate(spec, seed=args.seed, checks=args.checks)
+        except Exception as exc:  # e.g. a gate type that cannot be built without attributes
+            results = [CheckResult(spec.name, "construct", "failed",
+                                   f"gate {spec.name!r} ({spec.source}) could not be checked: "
+                                   f"{type(exc).__name__}: {exc}", spec.source)]
+        records += results
+        counts = summary(results)
+        rows.append([spec.name, _plugin(spec), counts["passed"], counts["failed_total"],
+                     counts["xfail"]])
+        failures += [r for r in results if not r.ok]
+        if args.verbose:
+            rows += [[f"  {r.check}", "", "", "", ""] if r.status == "passed" else
+                     [f"  {r.check}", r.status, "", "", ""] for r in results]
+    if args.json:
+        print(json.dumps([r.as_dict() for r in records], indent=2))
+    else:
+        print(_table(rows, ["gate", "plugin", "passed", "failed", "expected failures"]))
+        if args.verbose:
+            for r in records:
+                if r.status == "xfail":
+                    print(f"\n{r.message}")
+        for r in failures:
+            print(f"\n{r.status.upper()}: {r.message}")
+        total = summary(records)
+        print(f"\n{len(specs)} gate(s): {total['passed']} passed, {total['failed_total']} "
+              f"failed, {total['xfail']} expected failure(s)")
+    return 1 if failures else 0
+
+
+def _plugin(spec) -> str:
+    dist = spec.distribution or "(local)"
+    return f"{spec.plugin} ({dist} {spec.version or ''})".replace(" )", ")")

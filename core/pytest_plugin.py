@@ -1,0 +1,98 @@
+"""The contract suite as a pytest plugin (entry point ``pytest11: gates``).
+
+A plugin author's test module is about three lines, in either style:
+
+    from core.pytest_plugin import parametrize_with_checks
+    @parametrize_with_checks([Swish(), Hinge()])
+    def test_contract(check):
+        check()
+
+    from core.pytest_plugin import GateContractTests
+    class TestSwish(GateContractTests):
+        gates = [Swish(), Hinge()]
+
+The first follows scikit-learn's ``parametrize_with_checks``, the second
+pandas' ``ExtensionTests`` base class. Both parametrise over the same
+generator as ``core.check_gate``: test ids are ``<gate>-<check>``, a gate's
+``expected_failures`` become strict xfails (a check that passes anyway fails
+the run), and every test carries the ``gate_contract`` marker, so
+``pytest -m "not gate_contract"`` leaves them out. ``pytest -p no:gates``
+turns the plugin off.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+import attrs
+import pytest
+
+from .checks import iter_checks
+from .subject import CheckFailure
+
+MARKER = "gate_contract"
+
+
+def check_params(gates: Iterable[Any], *, seed: int = 0,
+                 expected_failures: Mapping[str, Mapping[str, str]] | None = None) -> list:
+    """One ``pytest.param`` per check of every gate, id ``<gate>-<check>``.
+
+    ``expected_failures`` adds ``{gate name: {check: reason}}`` to what the
+    gates declare themselves (for gates whose code you do not own).
+    """
+    extra = dict(expected_failures or {})
+    params, seen = [], set()
+    for gate in gates:
+        for check in iter_checks(gate, seed=seed):
+            reason = extra.get(check.gate, {}).get(check.name, check.xfail)
+            if reason is not None:
+                check = attrs.evolve(check, xfail=reason)
+            marks = [getattr(pytest.mark, MARKER)]
+            if check.xfail is not None:
+                marks.append(pytest.mark.xfail(strict=True, raises=CheckFailure,
+                                               reason=check.xfail))
+            ident = check.id if check.id not in seen else f"{check.id}-{len(seen)}"
+            seen.add(ident)
+            params.append(pytest.param(check, id=ident, marks=marks))
+    return params
+
+
+def parametrize_with_checks(gates: Iterable[Any], *, seed: int = 0,
+                            expected_failures: Mapping[str, Mapping[str, str]] | None = None):
+    """Decorate a test taking ``check``; it runs once per check, calling ``check()``."""
+    return pytest.mark.parametrize(
+        "check", check_params(gates, seed=seed, expected_failures=expected_failures))
+
+
+class GateContractTests:
+    """Subclass as ``TestMyGates`` and set ``gates`` (or ``gate``) to run the whole suite.
+
+    Optional: ``seed`` (default 0) and ``expected_failures``
+    (``{gate name: {check: reason}}``).
+    """
+
+    gate: Any = None
+    gates: Iterable[Any] = ()
+    seed: int = 0
+    expected_failures: Mapping[str, Mapping[str, str]] = {}
+
+    def test_gate_contract(self, gate_check):
+        __tracebackhide__ = True
+        gate_check()
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", f"{MARKER}: a check of the gates contract suite (core.check_gate)")
+
+
+def pytest_generate_tests(metafunc):
+    cls = metafunc.cls
+    if "gate_check" not in metafunc.fixturenames or cls is None or \
+            not issubclass(cls, GateContractTests):
+        return
+    gates = list(cls.gates) or ([cls.gate] if cls.gate is not None else [])
+    if not gates:
+        raise TypeError(f"{cls.__qualname__} subclasses GateContractTests but sets neither "
+                        f"'gates' nor 'gate'; set gates = [MyGate()]")
+    metafunc.parametrize("gate_check", check_params(
+        gates, seed=cls.seed, expected_failures=cls.expected_failures))

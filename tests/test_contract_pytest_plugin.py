@@ -1,0 +1,168 @@
+"""The pytest plugin, run as a plugin author runs it: a test module of about
+three lines, in a separate pytest process that finds the plugin through the
+``pytest11`` entry point."""
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+MY_GATES = '''
+    import numpy as np
+    from core import Activation
+
+    class Cube(Activation):
+        "x cubed."
+        name = "cube"
+        def forward(self, x, out=None):
+            return x ** 3
+        def derivative(self, x, y, out=None):
+            return 3 * x ** 2
+
+    class WrongCube(Cube):
+        "x cubed, derivative wrong at the last element."
+        name = "wrong_cube"
+        def derivative(self, x, y, out=None):
+            d = 3 * x ** 2
+            d[..., -1] = 0
+            return d
+
+    class KnownWrongCube(WrongCube):
+        "x cubed, a known bug."
+        name = "known_wrong_cube"
+        expected_failures = {"gradient_matches_finite_differences": "bug 7",
+                             "gradient_random_projection": "bug 7"}
+
+    class PessimisticCube(Cube):
+        "x cubed, declaring a failure that does not happen."
+        name = "pessimistic_cube"
+        expected_failures = {"gradient_random_projection": "thought flaky"}
+'''
+
+
+def run_pytest(tmp_path, test_module, *args):
+    (tmp_path / "my_gates.py").write_text(textwrap.dedent(MY_GATES))
+    (tmp_path / "test_mine.py").write_text(textwrap.dedent(test_module))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(tmp_path), str(EXAMPLES / "gates-swish"), str(ROOT)])}
+    env.pop("PYTEST_ADDOPTS", None)
+    env.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA",
+                           "test_mine.py", *args], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def test_the_decorator_gives_gate_check_ids_and_passes(tmp_path):
+    code, out = run_pytest(tmp_path, """
+        from core.pytest_plugin import parametrize_with_checks
+        from gates_swish import Hinge, Swish
+        from my_gates import Cube
+
+        @parametrize_with_checks([Swish(), Hinge(), Cube()])
+        def test_contract(check):
+            check()
+    """, "-v")
+    assert code == 0, out
+    assert "test_contract[swish-gradient_matches_finite_differences] PASSED" in out
+    assert "test_contract[hinge-cost_returns_scalar] PASSED" in out
+    assert "test_contract[cube-elementwise] PASSED" in out
+    assert " failed" not in out
+
+
+def test_the_base_class_runs_the_suite(tmp_path):
+    code, out = run_pytest(tmp_path, """
+        from core.pytest_plugin import GateContractTests
+        from my_gates import Cube
+
+        class TestCube(GateContractTests):
+            gate = Cube()
+    """, "-v")
+    assert code == 0, out
+    assert "TestCube::test_gate_contract[cube-gradient_random_projection] PASSED" in out
+    assert "16 passed" in out
+
+
+def test_a_wrong_gradient_fails_with_the_worst_element(tmp_path):
+    code, out = run_pytest(tmp_path, """
+        from core.pytest_plugin import GateContractTests
+        from my_gates import WrongCube
+
+        class TestWrong(GateContractTests):
+            gates = [WrongCube()]
+    """)
+    assert code == 1, out
+    assert "FAILED test_mine.py::TestWrong::test_gate_contract[wrong_cube-gradient_matches_finite_differences]" in out
+    assert "worst element of input 0 (4,): analytic 0," in out
+    assert "reproduce: python -c" in out
+    assert "2 failed, 14 passed" in out
+
+
+def test_expected_failures_are_strict_xfails(tmp_path):
+    code, out = run_pytest(tmp_path, """
+        from core.pytest_plugin import parametrize_with_checks
+        from my_gates import KnownWrongCube, PessimisticCube
+
+        @parametrize_with_checks([KnownWrongCube(), PessimisticCube()])
+        def test_contract(check):
+            check()
+    """)
+    assert code == 1, out  # the pessimistic gate's xfail passes: strict, a failure
+    assert "XFAIL test_mine.py::test_contract[known_wrong_cube-gradient_matches_finite_differences]" in out
+    assert "bug 7" in out
+    assert "FAILED test_mine.py::test_contract[pessimistic_cube-gradient_random_projection]" in out
+    assert "[XPASS(strict)] thought flaky" in out
+
+
+def test_expected_failures_can_be_declared_by_the_test_module(tmp_path):
+    code, out = run_pytest(tmp_path, """
+        from core.pytest_plugin import parametrize_with_checks
+        from my_gates import WrongCube
+
+        @parametrize_with_checks([WrongCube()], expected_failures={"wrong_cube": {
+            "gradient_matches_finite_differences": "upstream bug",
+            "gradient_random_projection": "upstream bug"}})
+        def test_contract(check):
+            check()
+    """)
+    assert code == 0, out
+    assert "2 xfailed" in out
+
+
+def test_the_marker_selects_and_deselects_contract_tests(tmp_path):
+    code, out = run_pytest(tmp_path, """
+        from core.pytest_plugin import GateContractTests
+        from my_gates import Cube
+
+        class TestCube(GateContractTests):
+            gate = Cube()
+
+        def test_other():
+            pass
+    """, "-m", "not gate_contract")
+    assert code == 0, out
+    assert "1 passed, 16 deselected" in out
+
+
+def test_a_base_class_without_gates_is_a_clear_collection_error(tmp_path):
+    code, out = run_pytest(tmp_path, """
+        from core.pytest_plugin import GateContractTests
+
+        class TestNothing(GateContractTests):
+            pass
+    """)
+    assert code != 0
+    assert "TestNothing subclasses GateContractTests but sets neither 'gates' nor 'gate'" in out
+
+
+def test_the_plugin_can_be_turned_off(tmp_path):
+    code, out = run_pytest(tmp_path, """
+        import pytest
+
+        def test_marker_is_unknown(pytestconfig):
+            assert not any("gate_contract" in m for m in pytestconfig.getini("markers"))
+    """, "-p", "no:gates")
+    assert code == 0, out

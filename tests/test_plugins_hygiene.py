@@ -1,0 +1,173 @@
+"""Plugin hygiene: a broken plugin does not take the others down, the
+environment variables choose what is loaded (and blocked plugins are never
+imported), and the entry-point scan happens once per process."""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import warnings
+from importlib import metadata
+
+import pytest
+
+from core import PluginError, PluginWarning, Registry, load_entry_points
+from core import discovery
+
+GOOD = '''
+    import pathlib
+    from core import Activation, hookimpl
+    pathlib.Path(__file__).with_name("{module}.imported").write_text("yes")
+
+    class Twice(Activation):
+        "2 x."
+        name = "{gate}"
+        def forward(self, x, out=None):
+            return 2 * x
+        def derivative(self, x, y, out=None):
+            return 0 * x + 2
+
+    @hookimpl
+    def register_gates(register):
+        register(Twice)
+'''
+
+RAISES_ON_IMPORT = '''
+    raise ImportError("needs the module scipy.special, which is not installed")
+'''
+
+RAISES_IN_REGISTRATION = '''
+    from core import Activation, hookimpl
+
+    class Fine(Activation):
+        "fine."
+        name = "fine_before_the_error"
+        def forward(self, x, out=None):
+            return x
+        def derivative(self, x, y, out=None):
+            return 1 + 0 * x
+
+    @hookimpl
+    def register_gates(register):
+        register(Fine)
+        raise RuntimeError("half-way through registering")
+'''
+
+VARS = ("GATES_DISABLE_PLUGIN_AUTOLOAD", "GATES_LOAD_PLUGINS", "GATES_STRICT_PLUGINS")
+
+
+def install(site, dist, module, body, entry="plugin", **fmt):
+    """A minimal installed distribution: a module and a .dist-info with an entry point."""
+    (site / f"{module}.py").write_text(textwrap.dedent(body).format(module=module, **fmt))
+    info = site / f"{dist.replace('-', '_')}-2.0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 2.0.1\n")
+    (info / "entry_points.txt").write_text(f"[gates]\n{entry} = {module}\n")
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for var in VARS:
+        monkeypatch.delenv(var, raising=False)
+    yield tmp_path
+    for name in list(sys.modules):
+        if name.startswith("hyg_"):
+            sys.modules.pop(name)
+
+
+def gates_cli(site, *args, **env):
+    full = {k: v for k, v in os.environ.items() if k not in VARS}
+    full["PYTHONPATH"] = os.pathsep.join([str(site), full.get("PYTHONPATH", "")])
+    return subprocess.run([sys.executable, "-m", "core.cli", *args], capture_output=True,
+                          text=True, env={**full, **env}, timeout=120)
+
+
+def test_a_plugin_that_fails_to_import_warns_and_the_others_load(site):
+    install(site, "broken-import", "hyg_broken", RAISES_ON_IMPORT, entry="special")
+    install(site, "good-one", "hyg_good", GOOD, gate="twice")
+    reg = Registry()
+    with pytest.warns(PluginWarning) as warned:
+        infos = load_entry_points(reg)
+    text = " ".join(str(w.message) for w in warned)
+    assert "entry point 'special' = 'hyg_broken'" in text
+    assert "distribution broken-import 2.0.1" in text
+    assert "ImportError: needs the module scipy.special" in text
+    assert "twice" in reg and "relu" in reg and "matmul" in reg
+    failed = next(i for i in infos if i.distribution == "broken-import")
+    assert failed.status == "failed" and "scipy.special" in failed.error
+
+
+def test_a_registration_that_raises_leaves_nothing_half_registered(site):
+    install(site, "half-way", "hyg_half", RAISES_IN_REGISTRATION)
+    reg = Registry()
+    with pytest.warns(PluginWarning, match="half-way 2.0.1.*RuntimeError: half-way through"):
+        infos = load_entry_points(reg)
+    assert "fine_before_the_error" not in reg and "tanh" in reg
+    assert next(i for i in infos if i.distribution == "half-way").status == "failed"
+
+
+def test_strict_mode_makes_a_failing_plugin_fatal(site):
+    install(site, "broken-import", "hyg_broken", RAISES_ON_IMPORT, entry="special")
+    with pytest.raises(PluginError, match="'special'.*broken-import 2.0.1.*scipy.special"):
+        load_entry_points(Registry(), strict=True)
+    proc = gates_cli(site, "list", GATES_STRICT_PLUGINS="1")
+    assert proc.returncode == 1
+    assert "gates: error: gate plugin entry point 'special'" in proc.stderr
+
+
+def test_gates_plugins_json_shows_the_failed_plugin(site):
+    install(site, "broken-import", "hyg_broken", RAISES_ON_IMPORT, entry="special")
+    proc = gates_cli(site, "plugins", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert "PluginWarning" in proc.stderr and "broken-import" in proc.stderr
+    infos = {i["name"]: i for i in json.loads(proc.stdout)}
+    assert infos["special"]["status"] == "failed"
+    assert infos["special"]["distribution"] == "broken-import"
+    assert infos["special"]["version"] == "2.0.1"
+    assert "ImportError" in infos["special"]["error"] and infos["special"]["gates"] == []
+    assert infos["activations"]["status"] == "loaded" and "relu" in infos["activations"]["gates"]
+    assert infos["costs"]["distribution"] == "gates" and "huber" in infos["costs"]["gates"]
+    table = gates_cli(site, "plugins").stdout
+    assert "special" in table and "failed" in table and "ImportError" in table
+
+
+def test_disabling_autoload_never_imports_third_party_plugins(site):
+    install(site, "good-one", "hyg_good", GOOD, gate="twice")
+    proc = gates_cli(site, "plugins", "--json", GATES_DISABLE_PLUGIN_AUTOLOAD="1")
+    assert proc.returncode == 0, proc.stderr
+    infos = {i["name"]: i for i in json.loads(proc.stdout)}
+    assert infos["plugin"]["status"] == "not loaded"
+    assert {infos[n]["status"] for n in ("seed", "activations", "costs")} == {"loaded"}
+    assert not (site / "hyg_good.imported").exists()
+
+
+def test_load_plugins_names_the_distributions_to_load(site, monkeypatch):
+    install(site, "good-one", "hyg_good", GOOD, gate="twice")
+    install(site, "other-one", "hyg_other", GOOD, gate="thrice")
+    monkeypatch.setenv("GATES_LOAD_PLUGINS", "Good_One")  # names are normalised
+    reg = Registry()
+    infos = {i.distribution: i for i in load_entry_points(reg)}
+    assert "twice" in reg and "thrice" not in reg and "relu" in reg
+    assert infos["other-one"].status == "not loaded"
+    assert (site / "hyg_good.imported").exists() and not (site / "hyg_other.imported").exists()
+    assert "hyg_other" not in sys.modules
+
+
+def test_the_entry_point_scan_happens_once_per_process(monkeypatch):
+    calls = []
+    real = metadata.entry_points
+
+    def counting(**kw):
+        calls.append(kw)
+        return real(**kw)
+
+    monkeypatch.setattr(discovery.metadata, "entry_points", counting)
+    monkeypatch.setattr(discovery, "_DEFAULT", None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PluginWarning)
+        reg = discovery.default_registry()
+        discovery.plugin_report()
+        discovery.default_registry().names()
+        assert discovery.default_registry() is reg
+    assert calls == [{"group": "gates"}]

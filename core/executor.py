@@ -85,7 +85,7 @@ class Executor:
             raise GraphError(f"executor mode must be one of {', '.join(MODES)}, got {mode!r}")
         self.graph = graph
         self.mode = mode
-        self._last_sgd: tuple | None = None  # (rate, rates, graph version, step)
+        self._last_sgd: tuple | None = None  # what the last sgd_step's step assumed
 
     def plan(self, outputs: Iterable[str] | None = None,
              wrt: Iterable[str] | None = None, of: Iterable[str] | None = None) -> Plan:
@@ -254,17 +254,18 @@ class Executor:
         finite, the parameters are left as they were.
         """
         if self.mode == "planned":
-            last = self._last_sgd  # the hot path: the step compiled for the last call
-            if last is not None and last[0] == rate and last[1] is rates and \
-                    last[2] == self.graph._version:
-                loss = last[3](feed)
-                if loss is not last[4]:
+            last, g = self._last_sgd, self.graph  # the hot path: the last call's step
+            if last is not None and last[0] == rate and last[1] == rates and \
+                    last[2] == g._version and last[3] == g.rates:
+                loss = last[4](feed)
+                if loss is not last[5]:
                     return loss
             from .plan import cache_of, compiled
-            loss = compiled.sgd_step(self.graph, feed, rate, rates)
-            step = cache_of(self.graph).last
-            if step is not None:
-                self._last_sgd = (rate, rates, self.graph._version, step.fn, compiled.STALE)
+            loss = compiled.sgd_step(g, feed, rate, rates)
+            step = cache_of(g).last
+            if step is not None:  # rates copied: a dict changed in place is seen
+                self._last_sgd = (rate, dict(rates) if rates else rates, g._version,
+                                  dict(g.rates), step.fn, compiled.STALE)
             return loss
         g = self.graph
         loss, grads = self.value_and_grad(feed)

@@ -177,3 +177,18 @@ def test_training_on_the_planned_path_matches_the_reference(registry, rng):
 def test_an_unknown_executor_mode_is_refused(registry):
     with pytest.raises(GraphError, match="mode must be one of planned, reference"):
         Executor(mlp([2, 1], registry=registry), mode="fast")
+
+
+def test_rates_changed_in_place_are_used_by_the_next_step(reg):
+    g, feed = chain(reg, "sigmoid")
+    ex = Executor(g)
+    cache_of(g).eager = True
+    rates = {"W": 0.1}
+    ex.sgd_step(feed, 0.1, rates)
+    for change in (lambda: rates.update(W=0.0), lambda: g.rates.update(b=0.0)):
+        change()
+        before = {n: p.copy() for n, p in g.params.items()}
+        ex.sgd_step(feed, 0.1, rates)
+        frozen = [n for n in ("W", "b") if (rates.get(n, g.rates.get(n)) == 0.0)]
+        for n in frozen:
+            np.testing.assert_array_equal(g.params[n], before[n])

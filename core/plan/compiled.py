@@ -141,8 +141,7 @@ def value_and_grad(graph, feed, wrt=None, of=None):
 def sgd_step(graph, feed, rate: float, rates: Mapping[str, float] | None = None) -> float:
     """One SGD step in place, W <- W - rate_W dJ/dW; returns the loss before it."""
     from ..executor import Executor
-    extra = tuple(sorted(rates.items())) if rates else ()
     per = {n: (rates or {}).get(n, graph.rates.get(n, rate)) for n in graph.params}
     reference = Executor(graph, mode="reference")
-    return cache_of(graph).run(("sgd", float(rate), extra), feed,
+    return cache_of(graph).run(("sgd", tuple(per.items())), feed,
                                lambda f: reference.sgd_step(f, rate, rates), rates=per)

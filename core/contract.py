@@ -42,6 +42,12 @@ class Gate:
     #: return a new array; the executor accepts either. Without this flag the
     #: executor never passes ``out``.
     supports_out: ClassVar[bool] = False
+    #: which forward values the gate's backward (``local_gradient``,
+    #: ``derivative``) reads: "inputs", "output", both (the conservative
+    #: default) or neither. The planned executor passes None in place of a value
+    #: not listed, so that it can release that value's memory earlier (a sigmoid
+    #: needs only its output; matmul only its inputs; add neither).
+    backward_reads: ClassVar[tuple[str, ...]] = ("inputs", "output")
     #: contract checks this gate is known to fail: ``{check name: reason}``
     expected_failures: ClassVar[dict[str, str]] = {}
 

@@ -68,11 +68,24 @@ def compile_plan(graph: Graph, outputs: Iterable[str] | None, wrt: Iterable[str]
     return Plan(order, costs, wrt, needs_grad, back)
 
 
-class Executor:
-    """Runs a graph: forward values, and gradients of the total cost."""
+MODES = ("planned", "reference")
 
-    def __init__(self, graph: Graph) -> None:
+
+class Executor:
+    """Runs a graph: forward values, and gradients of the total cost.
+
+    ``mode="planned"`` (the default) compiles a step once per input shapes into
+    a flat program with preallocated buffers (``core.plan``); ``"reference"``
+    walks the graph gate by gate every time. Both compute the same values; the
+    reference path is the one ``trace`` (and so ``explain``) uses.
+    """
+
+    def __init__(self, graph: Graph, mode: str = "planned") -> None:
+        if mode not in MODES:
+            raise GraphError(f"executor mode must be one of {', '.join(MODES)}, got {mode!r}")
         self.graph = graph
+        self.mode = mode
+        self._last_sgd: tuple | None = None  # what the last sgd_step's step assumed
 
     def plan(self, outputs: Iterable[str] | None = None,
              wrt: Iterable[str] | None = None, of: Iterable[str] | None = None) -> Plan:
@@ -223,11 +236,45 @@ class Executor:
         J is the sum of every cost in the graph, or of the nodes named in ``of``.
         """
         g = self.graph
+        if self.mode == "planned" and trace is None:
+            from .plan import value_and_grad
+            return value_and_grad(g, feed, wrt, of)
         plan = self.plan(None, tuple(g.params) if wrt is None else wrt, of)
         values = self.run_forward(plan, feed)
         grads = self.run_backward(plan, values, trace)
         loss = sum(float(np.sum(values[c])) for c in plan.costs)
         return loss, grads
+
+    def sgd_step(self, feed: Mapping[str, Any], rate: float = 0.1,
+                 rates: Mapping[str, float] | None = None) -> float:
+        """One training step: forward, backward and W <- W - rate_W dJ/dW in place.
+
+        Returns the loss before the update. ``rates`` overrides the rate per
+        parameter (else the graph's own, else ``rate``). When the loss is not
+        finite, the parameters are left as they were.
+        """
+        if self.mode == "planned":
+            last, g = self._last_sgd, self.graph  # the hot path: the last call's step
+            if last is not None and last[0] == rate and last[1] == rates and \
+                    last[2] == g._version and last[3] == g.rates:
+                loss = last[4](feed)
+                if loss is not last[5]:
+                    return loss
+            from .plan import cache_of, compiled
+            loss = compiled.sgd_step(g, feed, rate, rates)
+            step = cache_of(g).last
+            if step is not None:  # rates copied: a dict changed in place is seen
+                self._last_sgd = (rate, dict(rates) if rates else rates, g._version,
+                                  dict(g.rates), step.fn, compiled.STALE)
+            return loss
+        g = self.graph
+        loss, grads = self.value_and_grad(feed)
+        if not np.isfinite(loss):
+            return loss
+        for name, grad in grads.items():
+            param = g.params[name]
+            param -= (rates or {}).get(name, g.rates.get(name, rate)) * grad
+        return loss
 
 
 def _fits(shape: tuple[int, ...], declared: tuple[Any, ...]) -> bool:

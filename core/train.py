@@ -82,17 +82,23 @@ def train(graph: Graph, data: Mapping[str, Any], *, epochs: int = 100,
         raise GraphError(f"rates given for {sorted(unknown)}, which are not parameters; "
                          f"the parameters are: {', '.join(graph.params)}")
     executor = graph.executor()
+    # plain SGD runs as one compiled step: forward, backward and the update in place
+    fused = type(opt) is SGD
     rng = np.random.default_rng(seed) if shuffle else None
     history = History()
     step = 0
     for epoch in range(epochs):
         seen = []
         for batch in batches(data, batch_size, rng):
-            loss, grads = executor.value_and_grad(batch)
-            if not np.isfinite(loss):
+            if fused:
+                loss = executor.sgd_step(batch, opt.rate, opt.rates)
+            else:
+                loss, grads = executor.value_and_grad(batch)
+            if not np.isfinite(loss):  # (the fused step made no update either)
                 raise GraphError(f"the loss became {loss} at epoch {epoch}, step {step}; "
                                  f"try a smaller rate than {opt.rate}")
-            opt.step(graph, grads)
+            if not fused:
+                opt.step(graph, grads)
             history.losses.append(loss)
             seen.append(loss)
             step += 1

@@ -10,6 +10,7 @@ class MatMul(Operator):
     name = "matmul"
     arity = 2
     supports_out = True
+    backward_reads = ("inputs",)
 
     def sample_inputs(self, rng, shape, dtype, scale=1.0):
         # for the contract suite: a shaped as asked, b with a's last axis first
@@ -25,6 +26,10 @@ class MatMul(Operator):
 
     def local_gradient(self, top_diff, inputs, output, needs, out=None):
         a, b = inputs
+        out_a, out_b = out if out is not None else (None, None)
+        if a.ndim == 2 and b.ndim == 2:  # the common case, seed 001's equations
+            return (np.matmul(top_diff, b.T, out=out_a) if needs[0] else None,
+                    np.matmul(a.T, top_diff, out=out_b) if needs[1] else None)
         if a.ndim == 1 and b.ndim == 1:  # a dot product: the switcher again
             return (top_diff * b if needs[0] else None,
                     top_diff * a if needs[1] else None)

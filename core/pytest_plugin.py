@@ -1,4 +1,4 @@
-"""The contract suite as a pytest plugin (entry point ``pytest11: gates``).
+"""The contract suite in pytest: ``parametrize_with_checks`` and ``GateContractTests``.
 
 A plugin author's test module is about three lines, in either style:
 
@@ -16,8 +16,14 @@ pandas' ``ExtensionTests`` base class. Both parametrise over the same
 generator as ``core.check_gate``: test ids are ``<gate>-<check>``, a gate's
 ``expected_failures`` become strict xfails (a check that passes anyway fails
 the run), and every test carries the ``gate_contract`` marker, so
-``pytest -m "not gate_contract"`` leaves them out. ``pytest -p no:gates``
-turns the plugin off.
+``pytest -m "not gate_contract"`` leaves them out.
+
+The pytest plugin itself (entry point ``pytest11: gates``) is the small module
+``plugins.pytest_gates``: it registers the marker and parametrises a
+``GateContractTests`` subclass, importing this module -- and with it the
+engine and numpy -- only when a test asks for the contract suite, so that a
+project which merely has ``gates`` installed does not pay for it at every
+pytest start. ``pytest -p no:gates`` turns it off.
 """
 from __future__ import annotations
 
@@ -80,12 +86,8 @@ class GateContractTests:
         gate_check()
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", f"{MARKER}: a check of the gates contract suite (core.check_gate)")
-
-
-def pytest_generate_tests(metafunc):
+def generate(metafunc) -> None:
+    """Parametrise ``gate_check`` of a GateContractTests subclass (called by the plugin)."""
     cls = metafunc.cls
     if "gate_check" not in metafunc.fixturenames or cls is None or \
             not issubclass(cls, GateContractTests):

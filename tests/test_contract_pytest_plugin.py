@@ -166,3 +166,18 @@ def test_the_plugin_can_be_turned_off(tmp_path):
             assert not any("gate_contract" in m for m in pytestconfig.getini("markers"))
     """, "-p", "no:gates")
     assert code == 0, out
+
+
+def test_the_plugin_imports_no_engine_at_pytest_startup(tmp_path):
+    # pytest loads every pytest11 plugin in every project of the environment: ours
+    # must not import the engine (or numpy) unless a test asks for the suite
+    code, out = run_pytest(tmp_path, """
+        import sys
+
+        def test_nothing_heavy_imported(pytestconfig):
+            assert any("gate_contract" in m for m in pytestconfig.getini("markers"))
+            heavy = sorted(m for m in sys.modules
+                           if m in ("core", "numpy") or m.startswith(("core.", "numpy.")))
+            assert heavy == [], heavy
+    """)
+    assert code == 0, out

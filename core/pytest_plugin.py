@@ -46,20 +46,42 @@ def check_params(gates: Iterable[Any], *, seed: int = 0,
     gates declare themselves (for gates whose code you do not own).
     """
     extra = dict(expected_failures or {})
+    checks = [check for gate in gates for check in iter_checks(gate, seed=seed)]
+    _validate(extra, checks)
     params, seen = [], set()
-    for gate in gates:
-        for check in iter_checks(gate, seed=seed):
-            reason = extra.get(check.gate, {}).get(check.name, check.xfail)
-            if reason is not None:
-                check = attrs.evolve(check, xfail=reason)
-            marks = [getattr(pytest.mark, MARKER)]
-            if check.xfail is not None:
-                marks.append(pytest.mark.xfail(strict=True, raises=CheckFailure,
-                                               reason=check.xfail))
-            ident = check.id if check.id not in seen else f"{check.id}-{len(seen)}"
-            seen.add(ident)
-            params.append(pytest.param(check, id=ident, marks=marks))
+    for check in checks:
+        reason = extra.get(check.gate, {}).get(check.name, check.xfail)
+        if reason is not None:
+            check = attrs.evolve(check, xfail=reason)
+        marks = [getattr(pytest.mark, MARKER)]
+        if check.xfail is not None:
+            marks.append(pytest.mark.xfail(strict=True, raises=CheckFailure,
+                                           reason=check.xfail))
+        ident, n = check.id, 1
+        while ident in seen:  # the same gate twice (e.g. with other attributes)
+            n += 1
+            ident = f"{check.id}-{n}"
+        seen.add(ident)
+        params.append(pytest.param(check, id=ident, marks=marks))
     return params
+
+
+def _validate(extra: Mapping[str, Mapping[str, str]], checks: list) -> None:
+    """A typo in expected_failures must not silently expect nothing: name it."""
+    from .checks import CHECK_NAMES
+    applies = {(c.gate, c.name) for c in checks}
+    gates = sorted({c.gate for c in checks})
+    for gate, declared in extra.items():
+        if gate not in gates:
+            raise ValueError(f"expected_failures names gate {gate!r}, which is not among the "
+                             f"gates checked here: {', '.join(gates)}")
+        for name in declared:
+            if name not in CHECK_NAMES:
+                raise ValueError(f"expected_failures[{gate!r}] names unknown check {name!r}; "
+                                 f"the checks are: {', '.join(CHECK_NAMES)}")
+            if (gate, name) not in applies:
+                raise ValueError(f"expected_failures[{gate!r}] names check {name!r}, which "
+                                 f"does not apply to gate {gate!r}, so it would never run")
 
 
 def parametrize_with_checks(gates: Iterable[Any], *, seed: int = 0,

@@ -32,13 +32,17 @@ class Subject:
         return np.random.default_rng([self.seed, *salt.encode()])
 
     def reproduce(self, check: str) -> str:
+        """One command that runs this check again and fails the same way (exit status 1)."""
         if self.by_name:
             return f"gates check {self.name} --check {check} --seed {self.seed}"
         cls = type(self.gate)
         made = f"{cls.__qualname__}()" if _is_default(self.gate) else repr(self.gate)
+        run = f"iter_checks({made}, checks=['{check}'], seed={self.seed})"
+        if cls.__module__ == "__main__" or "<locals>" in cls.__qualname__:
+            return (f"core.iter_checks(gate, checks=['{check}'], seed={self.seed}), each check "
+                    f"called (define {cls.__qualname__} at module level for a one-line command)")
         return (f"python -c \"from {cls.__module__} import {cls.__qualname__.split('.')[0]}; "
-                f"from core import check_gate; print(check_gate({made}, "
-                f"checks=['{check}'], seed={self.seed}))\"")
+                f"from core import iter_checks; [c() for c in {run}]\"")
 
     def failure(self, check: str, *details: str) -> CheckFailure:
         lines = [f"gate {self.name!r} ({self.kind}, {self.plugin}): check {check!r} failed, "

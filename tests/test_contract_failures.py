@@ -350,3 +350,32 @@ def test_samples_keep_a_margin_from_kinks():
     rng = np.random.default_rng(0)
     xs = sample_inputs(relu, rng, (2000,), np.float64, scale=0.02)
     assert np.min(np.abs(xs[0])) >= KINK_MARGIN
+
+
+def test_the_reproduction_of_a_local_gate_reruns_the_check_and_fails(monkeypatch):
+    # a gate checked by instance, not registered: the line is a python -c command
+    import os
+    import subprocess
+    monkeypatch.syspath_prepend(str(ROOT / "examples" / "gates-broken"))
+    from gates_broken import BrokenCumsum
+    message = failed(BrokenCumsum(), seed=4)["gradient_matches_finite_differences"]
+    sys.modules.pop("gates_broken", None)
+    line = next(x for x in message.splitlines() if "reproduce:" in x)
+    command = line.split("reproduce: ", 1)[1]
+    assert command.startswith("python -c ")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT / "examples" / "gates-broken"), str(ROOT)])}
+    proc = subprocess.run(command.replace("python", sys.executable, 1), shell=True, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "CheckFailure: gate 'broken_cumsum'" in proc.stderr
+    assert "check 'gradient_matches_finite_differences' failed, seed 4" in proc.stderr
+    assert "worst element of input 0 (4,)" in proc.stderr
+
+
+def test_a_gate_defined_in_a_function_says_how_to_reproduce():
+    class Local(WrongAtOne):
+        """x squared, wrong at (1, 2), defined in a function."""
+    m = failed(Local())["gradient_matches_finite_differences"]
+    assert "reproduce: core.iter_checks(gate, checks=['gradient_matches_finite_differences']" in m
+    assert "define " in m and "Local at module level" in m

@@ -181,3 +181,60 @@ def test_the_plugin_imports_no_engine_at_pytest_startup(tmp_path):
             assert heavy == [], heavy
     """)
     assert code == 0, out
+
+
+def test_the_decorator_and_the_base_class_take_types_and_registered_names(tmp_path):
+    code, out = run_pytest(tmp_path, """
+        from core.pytest_plugin import GateContractTests, parametrize_with_checks
+        from gates_swish import Swish
+        from my_gates import Cube
+
+        @parametrize_with_checks([Swish, "relu", "huber"])
+        def test_contract(check):
+            check()
+
+        class TestByTypeAndName(GateContractTests):
+            gates = [Cube, "softmax"]
+    """, "-v")
+    assert code == 0, out
+    assert "test_contract[swish-elementwise] PASSED" in out
+    assert "test_contract[relu-gradient_at_kinks] PASSED" in out
+    assert "test_contract[huber-cost_returns_scalar] PASSED" in out
+    assert "TestByTypeAndName::test_gate_contract[cube-deterministic] PASSED" in out
+    assert "TestByTypeAndName::test_gate_contract[softmax-needs_respected]" not in out
+    assert "TestByTypeAndName::test_gate_contract[softmax-gradient_random_projection] PASSED" \
+        in out
+
+
+def test_the_same_gate_twice_gets_distinct_ids(tmp_path):
+    code, out = run_pytest(tmp_path, """
+        from core.pytest_plugin import parametrize_with_checks
+
+        @parametrize_with_checks(["leaky_relu", "leaky_relu"])
+        def test_contract(check):
+            check()
+    """, "-v")
+    assert code == 0, out
+    assert "test_contract[leaky_relu-elementwise] PASSED" in out
+    assert "test_contract[leaky_relu-elementwise-2] PASSED" in out
+
+
+def test_a_typo_in_the_modules_expected_failures_is_named(tmp_path):
+    # a misspelt gate or check must not silently expect nothing
+    for extra, words in [
+            ('{"wrong_cub": {"gradient_random_projection": "bug"}}',
+             "expected_failures names gate 'wrong_cub', which is not among the gates"),
+            ('{"wrong_cube": {"gradient_random_projectoin": "bug"}}',
+             "names unknown check 'gradient_random_projectoin'"),
+            ('{"wrong_cube": {"gradient_at_kinks": "bug"}}',
+             "names check 'gradient_at_kinks', which does not apply to gate 'wrong_cube'")]:
+        code, out = run_pytest(tmp_path, f"""
+            from core.pytest_plugin import parametrize_with_checks
+            from my_gates import WrongCube
+
+            @parametrize_with_checks([WrongCube()], expected_failures={extra})
+            def test_contract(check):
+                check()
+        """)
+        assert code != 0, out
+        assert words in out, out

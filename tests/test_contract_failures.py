@@ -213,7 +213,7 @@ class PerElementCost(Cost):
 @pytest.mark.parametrize("gate, check, words", [
     (NotElementwise(), "elementwise", "changed output element(s)"),
     (NaiveSoftplus(), "large_inputs_stay_finite", "overflow"),
-    (NanAtKink(), "gradient_at_kinks", "at the kink x = 0: the derivative is nan"),
+    (NanAtKink(), "gradient_at_kinks", "element (0, 0): the derivative is nan"),
     (SteepAtKink(), "gradient_at_kinks", "derivative is 5, not between the one-sided differences"),
     (PerElementCost(), "cost_returns_scalar", "a cost returns a finite scalar J"),
 ])
@@ -221,6 +221,45 @@ def test_kind_checks_catch_their_fault(gate, check, words):
     msgs = failed(gate)
     assert check in msgs, msgs.keys()
     assert words in msgs[check]
+
+
+class GatedMul(Operator):
+    """max(a, 0) * b: an operator with a kink of its first input at 0."""
+    name = "gated_mul"
+    kinks = (0.0,)
+
+    def forward(self, a, b, out=None):
+        return np.maximum(a, 0) * b
+
+    def local_gradient(self, top_diff, inputs, output, needs, out=None):
+        a, b = inputs
+        return top_diff * (a > 0) * b, top_diff * np.maximum(a, 0)
+
+
+class GatedMulWrongAtKink(GatedMul):
+    """max(a, 0) * b, with a gradient of a that is 3b at the kink: outside [0, b]."""
+    def local_gradient(self, top_diff, inputs, output, needs, out=None):
+        a, b = inputs
+        return top_diff * ((a > 0) + 3 * (a == 0)).astype(a.dtype) * b, top_diff * np.maximum(a, 0)
+
+
+class GatedMulNanAtKink(GatedMul):
+    """max(a, 0) * b, with a NaN gradient for b at a = 0."""
+    def local_gradient(self, top_diff, inputs, output, needs, out=None):
+        a, b = inputs
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return top_diff * (a > 0) * b, top_diff * a * np.maximum(a, 0) / a
+
+
+def test_declared_kinks_of_an_operator_are_checked():
+    assert failed(GatedMul()) == {}
+    wrong = failed(GatedMulWrongAtKink())
+    assert set(wrong) == {"gradient_at_kinks"}
+    assert "at the kink x = 0 (input 0 equal to it everywhere, inputs shaped (4, 3), (4, 3))" \
+        in wrong["gradient_at_kinks"]
+    assert "bottom_diff 0 (top_diff all ones) is" in wrong["gradient_at_kinks"]
+    nan = failed(GatedMulNanAtKink())["gradient_at_kinks"]
+    assert "element (0, 0): bottom_diff 1 (top_diff all ones) is nan" in nan
 
 
 def test_kinked_gates_pass_away_from_the_kink():

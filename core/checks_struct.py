@@ -172,7 +172,8 @@ def cost_returns_scalar(s: Subject, check: str) -> None:
 
 
 def elementwise(s: Subject, check: str) -> None:
-    """Changing one input element changes only that output element (and derivative)."""
+    """Changing one input element changes only that output element (and derivative),
+    and a part of the input gives the same part of the output (and derivative)."""
     rng, xs, y, _ = _run(s, check)
     x = xs[0]
     if y.shape != x.shape:
@@ -190,6 +191,26 @@ def elementwise(s: Subject, check: str) -> None:
                 raise s.failure(check, f"changing input element {j} changed {what} element(s) "
                                 f"{others[:3]}: the gate declares itself elementwise (an "
                                 f"Activation) but is not; make it an Operator")
+    # elementwise values do not depend on the array around them: a sub-batch and
+    # the flattened array give the same numbers (up to rounding of vectorised loops)
+    part = (slice(1, 3), slice(1, None))
+    for what, view, full in (("a sub-batch x[1:3, 1:]", x[part], part),
+                             ("the flattened input", x.reshape(-1), None)):
+        y2 = forward(s, [np.ascontiguousarray(view)])
+        d2 = np.asarray(s.gate.derivative(np.ascontiguousarray(view), y2))
+        for name, got, whole in (("output", y2, y), ("derivative", d2, np.asarray(d))):
+            want = whole[full] if full is not None else whole.reshape(-1)
+            if np.shape(got) != np.shape(want):
+                raise s.failure(check, f"the {name} for {what} has shape {np.shape(got)}, "
+                                f"not {view.shape}: an elementwise gate keeps the shape")
+            cmp = compare(got, want, 1e-12, 1e-12)
+            if not cmp.ok:
+                raise s.failure(check, f"the {name} for {what} (shape {view.shape}) differs "
+                                f"from the same elements of the {name} for the whole input "
+                                f"(shape {x.shape}): the gate declares itself elementwise (an "
+                                f"Activation) but depends on the array's shape or other "
+                                f"elements", cmp.describe().replace("analytic", "part")
+                                .replace("numeric", "whole"))
 
 
 def large_inputs_stay_finite(s: Subject, check: str) -> None:

@@ -33,7 +33,10 @@ class WrongAtOne(Activation):
 
 def test_a_wrong_element_is_named_with_values_tolerance_and_reproduction():
     msgs = failed(WrongAtOne(), seed=3)
-    assert set(msgs) == {"gradient_matches_finite_differences", "gradient_random_projection"}
+    # wrong at (1, 2) of a (4, 3) batch only: its derivative depends on the shape, which
+    # the elementwise check also sees
+    assert set(msgs) == {"gradient_matches_finite_differences", "gradient_random_projection",
+                         "elementwise"}
     m = msgs["gradient_matches_finite_differences"]
     assert "gate 'wrong_at_one'" in m and "'gradient_matches_finite_differences'" in m
     assert "seed 3" in m and "inputs shaped (4, 3)" in m
@@ -348,7 +351,8 @@ class KnownBad(WrongAtOne):
     """x squared with a known wrong derivative."""
     name = "known_bad"
     expected_failures = {"gradient_matches_finite_differences": "the (1, 2) element, issue 12",
-                         "gradient_random_projection": "the same bug"}
+                         "gradient_random_projection": "the same bug",
+                     "elementwise": "the same bug"}
 
 
 class WronglyPessimistic(NoDoc):
@@ -359,7 +363,8 @@ class WronglyPessimistic(NoDoc):
 def test_expected_failures_are_strict_xfails_counted_not_skipped():
     results = {r.check: r for r in check_gate(KnownBad())}
     xfails = {c for c, r in results.items() if r.status == "xfail"}
-    assert xfails == {"gradient_matches_finite_differences", "gradient_random_projection"}
+    assert xfails == {"gradient_matches_finite_differences", "gradient_random_projection",
+                      "elementwise"}
     assert all(r.ok for r in results.values())
     assert "expected failure (the (1, 2) element, issue 12)" in \
         results["gradient_matches_finite_differences"].message
@@ -418,3 +423,62 @@ def test_a_gate_defined_in_a_function_says_how_to_reproduce():
     m = failed(Local())["gradient_matches_finite_differences"]
     assert "reproduce: core.iter_checks(gate, checks=['gradient_matches_finite_differences']" in m
     assert "define " in m and "Local at module level" in m
+
+
+class WidthScaled(Activation):
+    """x times the width of its input: consistent derivative, but not elementwise."""
+    name = "width_scaled"
+
+    def forward(self, x, out=None):
+        return x * x.shape[-1]
+
+    def derivative(self, x, y, out=None):
+        return np.full_like(x, x.shape[-1])
+
+
+class Tanh32(Activation):
+    """tanh, computed in float32 as tanh(1.01 x): float32 disagrees with float64."""
+    name = "tanh32"
+
+    def forward(self, x, out=None):
+        return np.tanh(x if x.dtype == np.float64 else x * np.float32(1.01))
+
+    def derivative(self, x, y, out=None):
+        return 1 - np.tanh(x) ** 2
+
+
+class DerivativeUpcasts(Activation):
+    """x squared, its derivative always float64."""
+    name = "derivative_upcasts"
+
+    def forward(self, x, out=None):
+        return x * x
+
+    def derivative(self, x, y, out=None):
+        return 2 * x.astype(np.float64)
+
+
+class RowGradientCost(Cost):
+    """Squared error summed; its gradient summed over the last axis (the wrong shape)."""
+    name = "row_gradient"
+
+    def forward(self, prediction, target):
+        return np.sum((prediction - target) ** 2)
+
+    def gradient(self, prediction, target, out=None):
+        return 2 * (prediction - target).sum(axis=-1)
+
+
+@pytest.mark.parametrize("gate, check, words", [
+    (WidthScaled(), "elementwise",
+     "the output for a sub-batch x[1:3, 1:] (shape (2, 2)) differs from the same elements"),
+    (Tanh32(), "float32_matches_float64", "forward in float32 disagrees with float64"),
+    (DerivativeUpcasts(), "bottom_diffs_match_inputs",
+     "bottom_diff 0 is float64 for a float32 input"),
+    (RowGradientCost(), "cost_returns_scalar",
+     "gradient has shape (); the prediction has shape (5,)"),
+])
+def test_more_planted_faults_are_caught(gate, check, words):
+    msgs = failed(gate)
+    assert check in msgs, msgs.keys()
+    assert words in msgs[check]

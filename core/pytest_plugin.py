@@ -18,12 +18,13 @@ generator as ``core.check_gate``: test ids are ``<gate>-<check>``, a gate's
 the run), and every test carries the ``gate_contract`` marker, so
 ``pytest -m "not gate_contract"`` leaves them out.
 
-The pytest plugin itself (entry point ``pytest11: gates``) is the small module
-``plugins.pytest_gates``: it registers the marker and parametrises a
-``GateContractTests`` subclass, importing this module -- and with it the
-engine and numpy -- only when a test asks for the contract suite, so that a
-project which merely has ``gates`` installed does not pay for it at every
-pytest start. ``pytest -p no:gates`` turns it off.
+Neither needs the pytest plugin: the decorator builds its parameters, and the
+base class parametrises itself through its own ``pytest_generate_tests``, so
+both run with ``-p no:gates`` or ``PYTEST_DISABLE_PLUGIN_AUTOLOAD=1``. The
+plugin (entry point ``pytest11: gates``) is the small module
+``plugins.pytest_gates``, which only registers the marker: it imports nothing
+of the engine, so a project that merely has ``gates`` installed does not pay
+for numpy and the engine at every pytest start.
 """
 from __future__ import annotations
 
@@ -107,9 +108,14 @@ class GateContractTests:
         __tracebackhide__ = True
         gate_check()
 
+    def pytest_generate_tests(self, metafunc):
+        # pytest calls a test class's own pytest_generate_tests: the base class
+        # parametrises itself, with or without the pytest11 plugin loaded
+        generate(metafunc)
+
 
 def generate(metafunc) -> None:
-    """Parametrise ``gate_check`` of a GateContractTests subclass (called by the plugin)."""
+    """Parametrise ``gate_check`` of a GateContractTests subclass."""
     cls = metafunc.cls
     if "gate_check" not in metafunc.fixturenames or cls is None or \
             not issubclass(cls, GateContractTests):

@@ -240,3 +240,20 @@ def test_a_typo_in_the_modules_expected_failures_is_named(tmp_path):
         """)
         assert code != 0, out
         assert words in out, out
+
+
+def test_both_styles_run_without_the_plugin_loaded(tmp_path):
+    # CI setups that disable plugin autoloading still get the contract tests
+    code, out = run_pytest(tmp_path, """
+        from core.pytest_plugin import GateContractTests, parametrize_with_checks
+        from my_gates import Cube
+
+        @parametrize_with_checks([Cube()])
+        def test_contract(check):
+            check()
+
+        class TestCube(GateContractTests):
+            gate = Cube()
+    """, "-p", "no:gates", "-W", "ignore::pytest.PytestUnknownMarkWarning")
+    assert code == 0, out
+    assert "32 passed" in out

@@ -58,11 +58,11 @@ def subject(gate: Any, seed: int = 0) -> Subject:
     if isinstance(gate, str):
         from .discovery import default_registry
         spec = default_registry().get(gate)
-        instance = spec.gate_type()
+        instance = _build(spec.gate_type, f"gate {gate!r} ({spec.source})")
     elif isinstance(gate, GateSpec):
-        spec, instance = gate, gate.gate_type()
+        spec, instance = gate, _build(gate.gate_type, f"gate {gate.name!r} ({gate.source})")
     elif isinstance(gate, type) and issubclass(gate, Gate):
-        instance = gate()
+        instance = _build(gate, f"gate type {gate.__qualname__}")
     elif isinstance(gate, Gate):
         instance = gate
     else:
@@ -79,6 +79,16 @@ def subject(gate: Any, seed: int = 0) -> Subject:
     plugin = spec.source if spec is not None and spec.gate_type is cls else "plugin (local)"
     return Subject(instance, str(getattr(cls, "name", "") or cls.__name__), kind, plugin,
                    by_name, seed)
+
+
+def _build(gate_type: type, what: str) -> Gate:
+    """An instance with default attributes, or a TypeError saying to pass one."""
+    try:
+        return gate_type()
+    except Exception as exc:
+        raise TypeError(f"{what} cannot be built without attributes ({type(exc).__name__}: "
+                        f"{exc}); check an instance instead, e.g. "
+                        f"check_gate({gate_type.__qualname__}(...))") from exc
 
 
 def _registered(cls: type) -> GateSpec | None:

@@ -158,7 +158,7 @@ def test_structure_checks_catch_their_fault(gate, check, words):
     msgs = failed(gate)
     assert check in msgs, msgs.keys()
     assert words in msgs[check]
-    assert f"gate 'mul_variant'" in msgs[check] and "reproduce:" in msgs[check]
+    assert "gate 'mul_variant'" in msgs[check] and "reproduce:" in msgs[check]
 
 
 class NotElementwise(Activation):
@@ -482,3 +482,19 @@ def test_more_planted_faults_are_caught(gate, check, words):
     msgs = failed(gate)
     assert check in msgs, msgs.keys()
     assert words in msgs[check]
+
+
+class RowDerivative(Activation):
+    """x squared, its derivative one row only: the executor would broadcast it silently."""
+    name = "row_derivative"
+
+    def forward(self, x, out=None):
+        return x * x
+
+    def derivative(self, x, y, out=None):
+        return 2 * x[..., 0, :] if x.ndim > 1 else 2 * x
+
+
+def test_an_activation_derivative_of_the_wrong_shape_is_named():
+    m = failed(RowDerivative())["bottom_diffs_match_inputs"]
+    assert "derivative has shape (3,) for an input shaped (4, 3), float64" in m

@@ -76,7 +76,9 @@ def gradient_random_projection(s: Subject, check: str) -> None:
                         f"tolerance atol {atol:g} + rtol {rtol:g} x |numeric|",
                         f"full Jacobian: worst element d output{list(out_idx)} / d input {i}"
                         f"{list(in_idx)}: analytic {full.analytic:.10g}, numeric "
-                        f"{full.numeric:.10g}; abs error {full.abs_error:.3g}")
+                        f"{full.numeric:.10g}; abs error {full.abs_error:.3g}, rel error "
+                        f"{full.rel_error:.3g}; tolerance atol {full.atol:g} + rtol "
+                        f"{full.rtol:g} x |numeric|")
 
 
 def gradient_at_kinks(s: Subject, check: str) -> None:

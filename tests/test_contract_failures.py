@@ -46,6 +46,8 @@ def test_a_wrong_element_is_named_with_values_tolerance_and_reproduction():
     assert "reproduce: python -c" in m and "WrongAtOne()" in m and "seed=3" in m
     p = msgs["gradient_random_projection"]
     assert "<u, J^T v>" in p and "full Jacobian: worst element d output[1, 2] / d input 0[1, 2]" in p
+    assert "abs error 1, rel error" in p and "tolerance atol 1e-05 + rtol 0.0001 x |numeric|" \
+        in p.split("full Jacobian")[1]
 
 
 def test_the_broken_example_plugin_is_caught_at_its_last_column(monkeypatch):

@@ -471,7 +471,17 @@ class RowGradientCost(Cost):
         return 2 * (prediction - target).sum(axis=-1)
 
 
+class GradientUpcasts(RowGradientCost):
+    """Squared error summed; its gradient always float64."""
+    name = "gradient_upcasts"
+
+    def gradient(self, prediction, target, out=None):
+        return 2 * (prediction - target).astype(np.float64)
+
+
 @pytest.mark.parametrize("gate, check, words", [
+    (GradientUpcasts(), "bottom_diffs_match_inputs",
+     "bottom_diff 0 is float64 for a float32 input"),
     (WidthScaled(), "elementwise",
      "the output for a sub-batch x[1:3, 1:] (shape (2, 2)) differs from the same elements"),
     (Tanh32(), "float32_matches_float64", "forward in float32 disagrees with float64"),

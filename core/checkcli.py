@@ -32,7 +32,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .discovery import default_registry
     registry = default_registry()
     specs = [registry.get(n) for n in args.names] if args.names else registry.specs()
-    rows, failures, records = [], [], []
+    rows, failures, records, idle = [], [], [], []
     for spec in specs:
         try:
             results = check_gate(spec, seed=args.seed, checks=args.checks)
@@ -41,6 +41,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                                    f"gate {spec.name!r} ({spec.source}) could not be checked: "
                                    f"{type(exc).__name__}: {exc}", spec.source)]
         records += results
+        if not results:
+            idle.append(spec.name)
         counts = summary(results)
         rows.append([spec.name, _plugin(spec), counts["passed"], counts["failed_total"],
                      counts["xfail"]])
@@ -65,6 +67,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             for r in records:
                 if r.status == "xfail":
                     print(f"\n{r.message}")
+        if idle:
+            print(f"\nnote: {', '.join(args.checks or [])} do(es) not apply to "
+                  f"{', '.join(idle)}: nothing was checked there")
         for r in failures:
             print(f"\n{r.status.upper()}: {r.message}")
         total = summary(records)

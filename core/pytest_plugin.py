@@ -76,7 +76,13 @@ def _validate(extra: Mapping[str, Mapping[str, str]], checks: list) -> None:
         if gate not in gates:
             raise ValueError(f"expected_failures names gate {gate!r}, which is not among the "
                              f"gates checked here: {', '.join(gates)}")
-        for name in declared:
+        if not isinstance(declared, Mapping):
+            raise TypeError(f"expected_failures[{gate!r}] must map check names to reasons, "
+                            f"got {declared!r}")
+        for name, reason in declared.items():
+            if not isinstance(reason, str) or not reason.strip():
+                raise ValueError(f"expected_failures[{gate!r}][{name!r}] needs a reason (a "
+                                 f"non-empty string), got {reason!r}")
             if name not in CHECK_NAMES:
                 raise ValueError(f"expected_failures[{gate!r}] names unknown check {name!r}; "
                                  f"the checks are: {', '.join(CHECK_NAMES)}")

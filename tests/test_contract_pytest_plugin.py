@@ -229,7 +229,11 @@ def test_a_typo_in_the_modules_expected_failures_is_named(tmp_path):
             ('{"wrong_cube": {"gradient_random_projectoin": "bug"}}',
              "names unknown check 'gradient_random_projectoin'"),
             ('{"wrong_cube": {"gradient_at_kinks": "bug"}}',
-             "names check 'gradient_at_kinks', which does not apply to gate 'wrong_cube'")]:
+             "names check 'gradient_at_kinks', which does not apply to gate 'wrong_cube'"),
+            ('{"wrong_cube": {"gradient_random_projection": ""}}',
+             "expected_failures['wrong_cube']['gradient_random_projection'] needs a reason"),
+            ('{"wrong_cube": ["gradient_random_projection"]}',
+             "expected_failures['wrong_cube'] must map check names to reasons")]:
         code, out = run_pytest(tmp_path, f"""
             from core.pytest_plugin import parametrize_with_checks
             from my_gates import WrongCube

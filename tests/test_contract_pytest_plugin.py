@@ -261,3 +261,34 @@ def test_both_styles_run_without_the_plugin_loaded(tmp_path):
     """, "-p", "no:gates", "-W", "ignore::pytest.PytestUnknownMarkWarning")
     assert code == 0, out
     assert "32 passed" in out
+
+
+def test_the_base_class_takes_expected_failures_too(tmp_path):
+    code, out = run_pytest(tmp_path, """
+        from core.pytest_plugin import GateContractTests
+        from my_gates import WrongCube
+
+        class TestWrong(GateContractTests):
+            gate = WrongCube()
+            expected_failures = {"wrong_cube": {
+                "gradient_matches_finite_differences": "upstream bug",
+                "gradient_random_projection": "upstream bug", "elementwise": "upstream bug"}}
+
+        class TestTypo(GateContractTests):
+            gate = WrongCube()
+            expected_failures = {"wrong_cube": {"elementwise_": "typo"}}
+    """)
+    assert code != 0, out
+    assert "names unknown check 'elementwise_'" in out
+    code, out = run_pytest(tmp_path, """
+        from core.pytest_plugin import GateContractTests
+        from my_gates import WrongCube
+
+        class TestWrong(GateContractTests):
+            gate = WrongCube()
+            expected_failures = {"wrong_cube": {
+                "gradient_matches_finite_differences": "upstream bug",
+                "gradient_random_projection": "upstream bug", "elementwise": "upstream bug"}}
+    """)
+    assert code == 0, out
+    assert "13 passed, 3 xfailed" in out

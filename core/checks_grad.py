@@ -72,7 +72,8 @@ def gradient_random_projection(s: Subject, check: str) -> None:
         in_idx = tuple(int(k) for k in np.unravel_index(c, xs[i].shape))
         raise s.failure(check, f"input {i}, inputs shaped {shapes(xs)}, float64: "
                         f"<u, J^T v> = {lhs:.10g} from the gate but <v, J u> = {rhs:.10g} "
-                        f"from finite differences (step {EPS:g}); abs error {scalar.abs_error:.3g}, "
+                        f"from finite differences (step {EPS:g}); abs error "
+                        f"{scalar.abs_error:.3g}, "
                         f"tolerance atol {atol:g} + rtol {rtol:g} x |numeric|",
                         f"full Jacobian: worst element d output{list(out_idx)} / d input {i}"
                         f"{list(in_idx)}: analytic {full.analytic:.10g}, numeric "

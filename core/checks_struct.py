@@ -71,7 +71,8 @@ def zero_top_diff_gives_zero(s: Subject, check: str) -> None:
         d = np.asarray(diffs[i])
         if not np.all(d == 0):
             j = np.unravel_index(int(np.argmax(d != 0)), d.shape) if d.ndim else ()
-            raise s.failure(check, f"bottom_diff {i} is {float(d[j]):g} at {tuple(map(int, j))} for "
+            raise s.failure(check, f"bottom_diff {i} is {float(d[j]):g} at "
+                            f"{tuple(map(int, j))} for "
                             f"a zero top_diff, inputs shaped {shapes(xs)}")
 
 
@@ -164,7 +165,7 @@ def out_matches_plain(s: Subject, check: str) -> None:
 
 
 def large_inputs_stay_finite(s: Subject, check: str) -> None:
-    """Inputs up to |x| ~ 1e3 in float64 give finite results, with no overflow or invalid warnings."""
+    """Inputs up to |x| ~ 1e3 in float64 give finite results, without overflow or invalid."""
     _, xs, y, top = _run(s, check, scale=1e3)
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         try:

@@ -82,7 +82,11 @@ class CrossEntropy(Cost):
 
 
 class SoftmaxCrossEntropy(Cost):
-    """Softmax then cross-entropy, fused on logits: 1/n sum (sum(t) lse(z) - t.z); gradient softmax - t."""
+    """Softmax then cross-entropy, fused on logits z; gradient (softmax(z) - t) / rows.
+
+    J = 1/n sum over the n rows of sum(t) lse(z) - t.z, with the log-sum-exp
+    lse shifted by the row maximum.
+    """
 
     name = "softmax_cross_entropy"
     supports_out = True
@@ -110,7 +114,10 @@ class SoftmaxCrossEntropy(Cost):
 
 
 class BinaryCrossEntropy(Cost):
-    """Binary cross-entropy on logits z and targets t in [0, 1]: mean(softplus(z) - t z); gradient sigmoid(z) - t."""
+    """Binary cross-entropy on logits z, targets t in [0, 1]: mean(softplus(z) - t z).
+
+    The gradient is (sigmoid(z) - t) / n, n the number of elements.
+    """
 
     name = "bce_with_logits"
     supports_out = True

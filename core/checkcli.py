@@ -2,7 +2,9 @@
 
 Prints one row per gate (gate, plugin, passed, failed, expected failures),
 then every failure's message; exits 1 when any check failed or an expected
-failure passed (strict), 0 otherwise.
+failure passed (strict), 0 otherwise. Run on the whole installation (no NAME),
+a plugin that failed to load is a failed row too: CI must not pass because
+a plugin's gates silently went missing.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .discovery import default_registry
     registry = default_registry()
     specs = [registry.get(n) for n in args.names] if args.names else registry.specs()
-    rows, failures, records = [], [], []
+    rows, failures, records, idle = [], [], [], []
     for spec in specs:
         try:
             results = check_gate(spec, seed=args.seed, checks=args.checks)
@@ -39,6 +41,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                                    f"gate {spec.name!r} ({spec.source}) could not be checked: "
                                    f"{type(exc).__name__}: {exc}", spec.source)]
         records += results
+        if not results:
+            idle.append(spec.name)
         counts = summary(results)
         rows.append([spec.name, _plugin(spec), counts["passed"], counts["failed_total"],
                      counts["xfail"]])
@@ -46,6 +50,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         if args.verbose:
             rows += [[f"  {r.check}", "", "", "", ""] if r.status == "passed" else
                      [f"  {r.check}", r.status, "", "", ""] for r in results]
+    if not args.names:  # the whole installation: a plugin that did not load is a failure
+        for info in _failed_plugins():
+            where = f"{info.distribution} {info.version}".strip()
+            message = (f"plugin {info.name!r} = {info.entry_point!r} ({where}) failed to "
+                       f"load, so its gates were not checked: {info.error}")
+            result = CheckResult("", "plugin_loads", "failed", message, info.name)
+            records.append(result)
+            failures.append(result)
+            rows.append([f"({info.name}: not loaded)", f"{info.name} ({where})", 0, 1, 0])
     if args.json:
         print(json.dumps([r.as_dict() for r in records], indent=2))
     else:
@@ -54,12 +67,20 @@ def cmd_check(args: argparse.Namespace) -> int:
             for r in records:
                 if r.status == "xfail":
                     print(f"\n{r.message}")
+        if idle:
+            print(f"\nnote: {', '.join(args.checks or [])} do(es) not apply to "
+                  f"{', '.join(idle)}: nothing was checked there")
         for r in failures:
             print(f"\n{r.status.upper()}: {r.message}")
         total = summary(records)
         print(f"\n{len(specs)} gate(s): {total['passed']} passed, {total['failed_total']} "
               f"failed, {total['xfail']} expected failure(s)")
     return 1 if failures else 0
+
+
+def _failed_plugins() -> list:
+    from .discovery import plugin_report
+    return [i for i in plugin_report() if i.status == "failed"]
 
 
 def _plugin(spec) -> str:

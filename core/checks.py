@@ -17,12 +17,12 @@ from typing import Any, Callable, Iterable, Iterator
 
 import attrs
 
-from . import checks_grad, checks_meta, checks_struct
+from . import checks_grad, checks_kind, checks_meta, checks_struct
 from .subject import CheckFailure, Subject, subject
 
 #: every check, in the order they run: (name, applies to a subject, function)
 ALL: list[tuple[str, Callable[[Subject], bool], Callable[[Subject, str], None]]] = [
-    *checks_meta.CHECKS, *checks_struct.CHECKS, *checks_grad.CHECKS]
+    *checks_meta.CHECKS, *checks_struct.CHECKS, *checks_kind.CHECKS, *checks_grad.CHECKS]
 CHECK_NAMES: tuple[str, ...] = tuple(name for name, _, _ in ALL)
 STATUSES = ("passed", "failed", "xfail", "xpass")
 

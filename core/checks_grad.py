@@ -72,35 +72,67 @@ def gradient_random_projection(s: Subject, check: str) -> None:
         in_idx = tuple(int(k) for k in np.unravel_index(c, xs[i].shape))
         raise s.failure(check, f"input {i}, inputs shaped {shapes(xs)}, float64: "
                         f"<u, J^T v> = {lhs:.10g} from the gate but <v, J u> = {rhs:.10g} "
-                        f"from finite differences (step {EPS:g}); abs error {scalar.abs_error:.3g}, "
+                        f"from finite differences (step {EPS:g}); abs error "
+                        f"{scalar.abs_error:.3g}, "
                         f"tolerance atol {atol:g} + rtol {rtol:g} x |numeric|",
                         f"full Jacobian: worst element d output{list(out_idx)} / d input {i}"
                         f"{list(in_idx)}: analytic {full.analytic:.10g}, numeric "
-                        f"{full.numeric:.10g}; abs error {full.abs_error:.3g}")
+                        f"{full.numeric:.10g}; abs error {full.abs_error:.3g}, rel error "
+                        f"{full.rel_error:.3g}; tolerance atol {full.atol:g} + rtol "
+                        f"{full.rtol:g} x |numeric|")
 
 
 def gradient_at_kinks(s: Subject, check: str) -> None:
-    """At a declared kink the derivative is finite and lies between the one-sided differences."""
-    h = EPS
+    """At a declared kink every bottom_diff is finite and between the one-sided differences.
+
+    For each kink k and each input that gets a gradient, that input is set to k
+    everywhere (the others sampled as usual) and top_diff is all ones: element j
+    of every bottom_diff must lie between the left and right differences of
+    sum(output) along element j. For an activation that is its derivative at k;
+    the same holds for an operator (or a cost) that declares kinks of its inputs.
+    """
     for k in s.gate.kinks:
-        x = np.full((3,), float(k))
-        y = forward(s, [x])
-        g = backward(s, check, [x], y, np.ones_like(y))[0]
-        f = _f(s)
-        left = (f([x]) - f([x - h])) / h
-        right = (f([x + h]) - f([x])) / h
-        lo, hi = np.minimum(left, right), np.maximum(left, right)
-        tol = 1e-5 + 1e-4 * np.maximum(np.abs(lo), np.abs(hi))
-        bad = ~np.isfinite(g) | (g < lo - tol) | (g > hi + tol)
-        if bad.any():
-            j = int(np.argmax(bad))
-            raise s.failure(check, f"at the kink x = {k:g}: the derivative is {g[j]:.10g}, "
-                            f"not between the one-sided differences {left[j]:.10g} (left) "
-                            f"and {right[j]:.10g} (right), step {h:g}, tolerance {tol[j]:.3g}")
+        for i in wrt(s):
+            rng = s.rng(f"{check}{k}{i}")
+            xs = sample_inputs(s.gate, rng, SHAPES[1], F64)
+            xs[i] = np.full_like(xs[i], float(k))
+            y = forward(s, xs)
+            diffs = backward(s, check, xs, y, np.ones_like(y))
+            for m in wrt(s):
+                _between(s, check, k, i, xs, m, np.asarray(diffs[m], dtype=np.float64))
+
+
+def _between(s: Subject, check: str, k: float, i: int, xs, m: int, g: np.ndarray) -> None:
+    """bottom_diff m lies between the one-sided differences of sum(output) w.r.t. input m."""
+    h, f = EPS, _f(s)
+    left, right = np.empty(xs[m].shape), np.empty(xs[m].shape)
+    centre = float(np.sum(f(xs)))
+    for j in np.ndindex(xs[m].shape):
+        for side, sign in ((left, -1.0), (right, 1.0)):
+            moved = xs[m].copy()
+            moved[j] += sign * h
+            side[j] = sign * (float(np.sum(f(_with(xs, m, moved)))) - centre) / h
+    lo, hi = np.minimum(left, right), np.maximum(left, right)
+    tol = 1e-5 + 1e-4 * np.maximum(np.abs(lo), np.abs(hi))
+    bad = ~np.isfinite(g) | (g < lo - tol) | (g > hi + tol)
+    if bad.any():
+        j = tuple(int(a) for a in np.unravel_index(int(np.argmax(bad)), g.shape))
+        what = "the derivative" if s.kind == "activation" else \
+            f"bottom_diff {m} (top_diff all ones)"
+        raise s.failure(check, f"at the kink x = {k:g} (input {i} equal to it everywhere, "
+                        f"inputs shaped {shapes(xs)}), element {j}: {what} is {g[j]:.10g}, "
+                        f"not between the one-sided differences {left[j]:.10g} (left) and "
+                        f"{right[j]:.10g} (right), step {h:g}, tolerance {tol[j]:.3g}")
+
+
+def _with(xs, i, value):
+    ys = list(xs)
+    ys[i] = value
+    return ys
 
 
 def _has_kinks(s: Subject) -> bool:
-    return s.kind == "activation" and bool(tuple(getattr(s.gate, "kinks", ()) or ()))
+    return _differentiable(s) and bool(tuple(getattr(s.gate, "kinks", ()) or ()))
 
 
 def _differentiable(s: Subject) -> bool:

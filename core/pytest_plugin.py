@@ -1,4 +1,4 @@
-"""The contract suite as a pytest plugin (entry point ``pytest11: gates``).
+"""The contract suite in pytest: ``parametrize_with_checks`` and ``GateContractTests``.
 
 A plugin author's test module is about three lines, in either style:
 
@@ -16,8 +16,15 @@ pandas' ``ExtensionTests`` base class. Both parametrise over the same
 generator as ``core.check_gate``: test ids are ``<gate>-<check>``, a gate's
 ``expected_failures`` become strict xfails (a check that passes anyway fails
 the run), and every test carries the ``gate_contract`` marker, so
-``pytest -m "not gate_contract"`` leaves them out. ``pytest -p no:gates``
-turns the plugin off.
+``pytest -m "not gate_contract"`` leaves them out.
+
+Neither needs the pytest plugin: the decorator builds its parameters, and the
+base class parametrises itself through its own ``pytest_generate_tests``, so
+both run with ``-p no:gates`` or ``PYTEST_DISABLE_PLUGIN_AUTOLOAD=1``. The
+plugin (entry point ``pytest11: gates``) is the small module
+``plugins.pytest_gates``, which only registers the marker: it imports nothing
+of the engine, so a project that merely has ``gates`` installed does not pay
+for numpy and the engine at every pytest start.
 """
 from __future__ import annotations
 
@@ -40,20 +47,48 @@ def check_params(gates: Iterable[Any], *, seed: int = 0,
     gates declare themselves (for gates whose code you do not own).
     """
     extra = dict(expected_failures or {})
+    checks = [check for gate in gates for check in iter_checks(gate, seed=seed)]
+    _validate(extra, checks)
     params, seen = [], set()
-    for gate in gates:
-        for check in iter_checks(gate, seed=seed):
-            reason = extra.get(check.gate, {}).get(check.name, check.xfail)
-            if reason is not None:
-                check = attrs.evolve(check, xfail=reason)
-            marks = [getattr(pytest.mark, MARKER)]
-            if check.xfail is not None:
-                marks.append(pytest.mark.xfail(strict=True, raises=CheckFailure,
-                                               reason=check.xfail))
-            ident = check.id if check.id not in seen else f"{check.id}-{len(seen)}"
-            seen.add(ident)
-            params.append(pytest.param(check, id=ident, marks=marks))
+    for check in checks:
+        reason = extra.get(check.gate, {}).get(check.name, check.xfail)
+        if reason is not None:
+            check = attrs.evolve(check, xfail=reason)
+        marks = [getattr(pytest.mark, MARKER)]
+        if check.xfail is not None:
+            marks.append(pytest.mark.xfail(strict=True, raises=CheckFailure,
+                                           reason=check.xfail))
+        ident, n = check.id, 1
+        while ident in seen:  # the same gate twice (e.g. with other attributes)
+            n += 1
+            ident = f"{check.id}-{n}"
+        seen.add(ident)
+        params.append(pytest.param(check, id=ident, marks=marks))
     return params
+
+
+def _validate(extra: Mapping[str, Mapping[str, str]], checks: list) -> None:
+    """A typo in expected_failures must not silently expect nothing: name it."""
+    from .checks import CHECK_NAMES
+    applies = {(c.gate, c.name) for c in checks}
+    gates = sorted({c.gate for c in checks})
+    for gate, declared in extra.items():
+        if gate not in gates:
+            raise ValueError(f"expected_failures names gate {gate!r}, which is not among the "
+                             f"gates checked here: {', '.join(gates)}")
+        if not isinstance(declared, Mapping):
+            raise TypeError(f"expected_failures[{gate!r}] must map check names to reasons, "
+                            f"got {declared!r}")
+        for name, reason in declared.items():
+            if not isinstance(reason, str) or not reason.strip():
+                raise ValueError(f"expected_failures[{gate!r}][{name!r}] needs a reason (a "
+                                 f"non-empty string), got {reason!r}")
+            if name not in CHECK_NAMES:
+                raise ValueError(f"expected_failures[{gate!r}] names unknown check {name!r}; "
+                                 f"the checks are: {', '.join(CHECK_NAMES)}")
+            if (gate, name) not in applies:
+                raise ValueError(f"expected_failures[{gate!r}] names check {name!r}, which "
+                                 f"does not apply to gate {gate!r}, so it would never run")
 
 
 def parametrize_with_checks(gates: Iterable[Any], *, seed: int = 0,
@@ -79,13 +114,14 @@ class GateContractTests:
         __tracebackhide__ = True
         gate_check()
 
+    def pytest_generate_tests(self, metafunc):
+        # pytest calls a test class's own pytest_generate_tests: the base class
+        # parametrises itself, with or without the pytest11 plugin loaded
+        generate(metafunc)
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", f"{MARKER}: a check of the gates contract suite (core.check_gate)")
 
-
-def pytest_generate_tests(metafunc):
+def generate(metafunc) -> None:
+    """Parametrise ``gate_check`` of a GateContractTests subclass."""
     cls = metafunc.cls
     if "gate_check" not in metafunc.fixturenames or cls is None or \
             not issubclass(cls, GateContractTests):

@@ -32,13 +32,17 @@ class Subject:
         return np.random.default_rng([self.seed, *salt.encode()])
 
     def reproduce(self, check: str) -> str:
+        """One command that runs this check again and fails the same way (exit status 1)."""
         if self.by_name:
             return f"gates check {self.name} --check {check} --seed {self.seed}"
         cls = type(self.gate)
         made = f"{cls.__qualname__}()" if _is_default(self.gate) else repr(self.gate)
+        run = f"iter_checks({made}, checks=['{check}'], seed={self.seed})"
+        if cls.__module__ == "__main__" or "<locals>" in cls.__qualname__:
+            return (f"core.iter_checks(gate, checks=['{check}'], seed={self.seed}), each check "
+                    f"called (define {cls.__qualname__} at module level for a one-line command)")
         return (f"python -c \"from {cls.__module__} import {cls.__qualname__.split('.')[0]}; "
-                f"from core import check_gate; print(check_gate({made}, "
-                f"checks=['{check}'], seed={self.seed}))\"")
+                f"from core import iter_checks; [c() for c in {run}]\"")
 
     def failure(self, check: str, *details: str) -> CheckFailure:
         lines = [f"gate {self.name!r} ({self.kind}, {self.plugin}): check {check!r} failed, "
@@ -54,11 +58,11 @@ def subject(gate: Any, seed: int = 0) -> Subject:
     if isinstance(gate, str):
         from .discovery import default_registry
         spec = default_registry().get(gate)
-        instance = spec.gate_type()
+        instance = _build(spec.gate_type, f"gate {gate!r} ({spec.source})")
     elif isinstance(gate, GateSpec):
-        spec, instance = gate, gate.gate_type()
+        spec, instance = gate, _build(gate.gate_type, f"gate {gate.name!r} ({gate.source})")
     elif isinstance(gate, type) and issubclass(gate, Gate):
-        instance = gate()
+        instance = _build(gate, f"gate type {gate.__qualname__}")
     elif isinstance(gate, Gate):
         instance = gate
     else:
@@ -75,6 +79,16 @@ def subject(gate: Any, seed: int = 0) -> Subject:
     plugin = spec.source if spec is not None and spec.gate_type is cls else "plugin (local)"
     return Subject(instance, str(getattr(cls, "name", "") or cls.__name__), kind, plugin,
                    by_name, seed)
+
+
+def _build(gate_type: type, what: str) -> Gate:
+    """An instance with default attributes, or a TypeError saying to pass one."""
+    try:
+        return gate_type()
+    except Exception as exc:
+        raise TypeError(f"{what} cannot be built without attributes ({type(exc).__name__}: "
+                        f"{exc}); check an instance instead, e.g. "
+                        f"check_gate({gate_type.__qualname__}(...))") from exc
 
 
 def _registered(cls: type) -> GateSpec | None:

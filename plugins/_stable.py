@@ -1,8 +1,11 @@
 """Helpers the packs share: exponentials that neither overflow nor underflow.
 
 Underflow to zero is the right answer far in a tail, but numpy reports it
-under ``np.errstate(all="raise")``; these helpers return the zero without
-computing it, so the packs stay warning-free for |x| up to 1e3 and beyond.
+under ``np.errstate(all="raise")``; ``exp`` returns that zero without
+computing it, so the packs raise no overflow, invalid-value or divide-by-zero
+warning for |x| up to 1e3 and beyond. A later division of a value just above
+the floor (a softmax divided by the batch size) may still underflow gradually,
+which numpy ignores by default: the result is the right tiny number or zero.
 """
 import numpy as np
 

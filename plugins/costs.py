@@ -45,7 +45,14 @@ def _result(value, out):
 
 
 class CrossEntropy(Cost):
-    """Cross-entropy -1/n sum t log p of probabilities p against target distributions t."""
+    """Cross-entropy -1/n sum t log p of probabilities p against target distributions t.
+
+    The prediction must hold probabilities: a value below 0, above 1 or NaN is
+    refused with a ValueError naming the gate and the element (scores or logits
+    belong in ``softmax_cross_entropy``). A probability of exactly 0 is taken
+    as the dtype's smallest normal number, so J and the gradient stay finite
+    (-log of it is about 708 in float64, 87 in float32) instead of infinite.
+    """
 
     name = "cross_entropy"
     supports_out = True
@@ -55,17 +62,31 @@ class CrossEntropy(Cost):
         return _distributions(rng, shape, dtype), _distributions(rng, shape, dtype)
 
     def forward(self, prediction, target):
-        _same_shape(self.name, prediction, target)
-        p = np.maximum(prediction, np.finfo(prediction.dtype).tiny)
+        p = self._probabilities(prediction, target)
         return -np.sum(target * np.log(p)) / prediction.dtype.type(_rows(prediction))
 
     def gradient(self, prediction, target, out=None):
-        p = np.maximum(prediction, np.finfo(prediction.dtype).tiny)
+        p = self._probabilities(prediction, target)
         return _result(-target / p / prediction.dtype.type(_rows(prediction)), out)
+
+    def _probabilities(self, prediction, target):
+        _same_shape(self.name, prediction, target)
+        bad = ~((prediction >= 0) & (prediction <= 1))  # NaN included
+        if bad.any():
+            at = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise ValueError(f"{self.name} takes probabilities in [0, 1], got "
+                             f"{prediction[at]!r} at {at} of a prediction shaped "
+                             f"{prediction.shape}; for scores or logits use "
+                             f"softmax_cross_entropy (or bce_with_logits)")
+        return np.maximum(prediction, np.finfo(prediction.dtype).tiny)
 
 
 class SoftmaxCrossEntropy(Cost):
-    """Softmax then cross-entropy, fused on logits: 1/n sum (sum(t) lse(z) - t.z); gradient softmax - t."""
+    """Softmax then cross-entropy, fused on logits z; gradient (softmax(z) - t) / rows.
+
+    J = 1/n sum over the n rows of sum(t) lse(z) - t.z, with the log-sum-exp
+    lse shifted by the row maximum.
+    """
 
     name = "softmax_cross_entropy"
     supports_out = True
@@ -84,6 +105,7 @@ class SoftmaxCrossEntropy(Cost):
         return np.sum(per_row) / z.dtype.type(_rows(z))
 
     def gradient(self, prediction, target, out=None):
+        _same_shape(self.name, prediction, target)
         # (softmax(z) sum(t) - t) / n: softmax - onehot for one-hot targets
         s = _stable.softmax(prediction) * target.sum(axis=-1, keepdims=True)
         out = np.subtract(s, target, out=out)
@@ -92,7 +114,10 @@ class SoftmaxCrossEntropy(Cost):
 
 
 class BinaryCrossEntropy(Cost):
-    """Binary cross-entropy on logits z and targets t in [0, 1]: mean(softplus(z) - t z); gradient sigmoid(z) - t."""
+    """Binary cross-entropy on logits z, targets t in [0, 1]: mean(softplus(z) - t z).
+
+    The gradient is (sigmoid(z) - t) / n, n the number of elements.
+    """
 
     name = "bce_with_logits"
     supports_out = True
@@ -107,6 +132,7 @@ class BinaryCrossEntropy(Cost):
         return np.sum(_stable.softplus(z) - target * z) / z.dtype.type(max(z.size, 1))
 
     def gradient(self, prediction, target, out=None):
+        _same_shape(self.name, prediction, target)
         z = prediction
         out = np.subtract(_stable.sigmoid(z), target, out=out)
         out /= z.dtype.type(max(z.size, 1))
@@ -134,6 +160,7 @@ class L1(Cost):
         return np.sum(np.abs(prediction - target)) / prediction.dtype.type(max(prediction.size, 1))
 
     def gradient(self, prediction, target, out=None):
+        _same_shape(self.name, prediction, target)
         out = np.subtract(prediction, target, out=out)
         np.sign(out, out=out)
         out /= prediction.dtype.type(max(prediction.size, 1))
@@ -169,6 +196,7 @@ class Huber(Cost):
         return np.sum(loss) / prediction.dtype.type(max(prediction.size, 1))
 
     def gradient(self, prediction, target, out=None):
+        _same_shape(self.name, prediction, target)
         d = prediction.dtype.type(self.delta)
         out = np.subtract(prediction, target, out=out)
         np.clip(out, -d, d, out=out)

@@ -66,3 +66,27 @@ def test_a_gate_made_with_the_elementwise_helper_passes():
     cube = elementwise("cube_helper", forward=lambda x: x ** 3,
                        derivative=lambda x, y: 3 * x * x, doc="x cubed.")
     assert [r.check for r in check_gate(cube) if not r.ok] == []
+
+
+def test_a_gate_type_that_needs_attributes_says_to_pass_an_instance():
+    import attrs
+
+    from core import Activation
+
+    @attrs.frozen
+    class Scaled(Activation):
+        """scale * x."""
+        name = "scaled"
+        scale: float
+
+        def forward(self, x, out=None):
+            return self.scale * x
+
+        def derivative(self, x, y, out=None):
+            return np.full_like(x, self.scale)
+
+    with pytest.raises(TypeError, match=r"gate type .*Scaled cannot be built without "
+                                        r"attributes \(TypeError: .*scale.*\); check an "
+                                        r"instance instead"):
+        check_gate(Scaled)
+    assert all(r.ok for r in check_gate(Scaled(2.0)))

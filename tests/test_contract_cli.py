@@ -105,3 +105,10 @@ def test_a_gate_that_cannot_be_built_is_a_failed_row_not_a_crash(capsys):
     assert "gate 'needs_scale' (plugin 'needs-scale' ((local))) could not be checked: TypeError" \
         in out
     assert "2 gate(s):" in out
+
+
+def test_a_requested_check_that_does_not_apply_is_said_not_silently_passed(capsys):
+    assert main(["check", "tanh", "relu", "--check", "gradient_at_kinks"]) == 0
+    out = capsys.readouterr().out
+    assert "note: gradient_at_kinks do(es) not apply to tanh: nothing was checked there" in out
+    assert "2 gate(s): 1 passed, 0 failed" in out

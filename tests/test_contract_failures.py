@@ -33,7 +33,10 @@ class WrongAtOne(Activation):
 
 def test_a_wrong_element_is_named_with_values_tolerance_and_reproduction():
     msgs = failed(WrongAtOne(), seed=3)
-    assert set(msgs) == {"gradient_matches_finite_differences", "gradient_random_projection"}
+    # wrong at (1, 2) of a (4, 3) batch only: its derivative depends on the shape, which
+    # the elementwise check also sees
+    assert set(msgs) == {"gradient_matches_finite_differences", "gradient_random_projection",
+                         "elementwise"}
     m = msgs["gradient_matches_finite_differences"]
     assert "gate 'wrong_at_one'" in m and "'gradient_matches_finite_differences'" in m
     assert "seed 3" in m and "inputs shaped (4, 3)" in m
@@ -42,14 +45,18 @@ def test_a_wrong_element_is_named_with_values_tolerance_and_reproduction():
     assert "tolerance atol 1e-05 + rtol 0.0001" in m
     assert "reproduce: python -c" in m and "WrongAtOne()" in m and "seed=3" in m
     p = msgs["gradient_random_projection"]
-    assert "<u, J^T v>" in p and "full Jacobian: worst element d output[1, 2] / d input 0[1, 2]" in p
+    assert "<u, J^T v>" in p
+    assert "full Jacobian: worst element d output[1, 2] / d input 0[1, 2]" in p
+    assert "abs error 1, rel error" in p and "tolerance atol 1e-05 + rtol 0.0001 x |numeric|" \
+        in p.split("full Jacobian")[1]
 
 
 def test_the_broken_example_plugin_is_caught_at_its_last_column(monkeypatch):
     monkeypatch.syspath_prepend(str(ROOT / "examples" / "gates-broken"))
     from gates_broken import BrokenCumsum
     msgs = failed(BrokenCumsum())
-    assert "worst element of input 0 (4,): analytic 0," in msgs["gradient_matches_finite_differences"]
+    assert "worst element of input 0 (4,): analytic 0," in \
+        msgs["gradient_matches_finite_differences"]
     assert "d input 0[0, 2]: analytic 0," in msgs["gradient_random_projection"]
     sys.modules.pop("gates_broken", None)
 
@@ -140,8 +147,10 @@ class BadOut(Mul):
 
 
 @pytest.mark.parametrize("gate, check, words", [
-    (OneDiff(), "bottom_diffs_match_inputs", "returned 1 arrays; expected one bottom_diff per input (2)"),
-    (WrongShape(), "bottom_diffs_match_inputs", "bottom_diff 1 has shape (12,); input 1 has shape (4, 3)"),
+    (OneDiff(), "bottom_diffs_match_inputs",
+     "returned 1 arrays; expected one bottom_diff per input (2)"),
+    (WrongShape(), "bottom_diffs_match_inputs",
+     "bottom_diff 1 has shape (12,); input 1 has shape (4, 3)"),
     (Upcasts(), "bottom_diffs_match_inputs", "bottom_diff 0 is float64 for a float32 input"),
     (Squares(), "linear_in_top_diff", "bottom_diff 0 is not linear in top_diff"),
     (Offset(), "zero_top_diff_gives_zero", "bottom_diff 0 is 1 at (0, 0) for a zero top_diff"),
@@ -155,7 +164,7 @@ def test_structure_checks_catch_their_fault(gate, check, words):
     msgs = failed(gate)
     assert check in msgs, msgs.keys()
     assert words in msgs[check]
-    assert f"gate 'mul_variant'" in msgs[check] and "reproduce:" in msgs[check]
+    assert "gate 'mul_variant'" in msgs[check] and "reproduce:" in msgs[check]
 
 
 class NotElementwise(Activation):
@@ -213,7 +222,7 @@ class PerElementCost(Cost):
 @pytest.mark.parametrize("gate, check, words", [
     (NotElementwise(), "elementwise", "changed output element(s)"),
     (NaiveSoftplus(), "large_inputs_stay_finite", "overflow"),
-    (NanAtKink(), "gradient_at_kinks", "at the kink x = 0: the derivative is nan"),
+    (NanAtKink(), "gradient_at_kinks", "element (0, 0): the derivative is nan"),
     (SteepAtKink(), "gradient_at_kinks", "derivative is 5, not between the one-sided differences"),
     (PerElementCost(), "cost_returns_scalar", "a cost returns a finite scalar J"),
 ])
@@ -221,6 +230,45 @@ def test_kind_checks_catch_their_fault(gate, check, words):
     msgs = failed(gate)
     assert check in msgs, msgs.keys()
     assert words in msgs[check]
+
+
+class GatedMul(Operator):
+    """max(a, 0) * b: an operator with a kink of its first input at 0."""
+    name = "gated_mul"
+    kinks = (0.0,)
+
+    def forward(self, a, b, out=None):
+        return np.maximum(a, 0) * b
+
+    def local_gradient(self, top_diff, inputs, output, needs, out=None):
+        a, b = inputs
+        return top_diff * (a > 0) * b, top_diff * np.maximum(a, 0)
+
+
+class GatedMulWrongAtKink(GatedMul):
+    """max(a, 0) * b, with a gradient of a that is 3b at the kink: outside [0, b]."""
+    def local_gradient(self, top_diff, inputs, output, needs, out=None):
+        a, b = inputs
+        return top_diff * ((a > 0) + 3 * (a == 0)).astype(a.dtype) * b, top_diff * np.maximum(a, 0)
+
+
+class GatedMulNanAtKink(GatedMul):
+    """max(a, 0) * b, with a NaN gradient for b at a = 0."""
+    def local_gradient(self, top_diff, inputs, output, needs, out=None):
+        a, b = inputs
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return top_diff * (a > 0) * b, top_diff * a * np.maximum(a, 0) / a
+
+
+def test_declared_kinks_of_an_operator_are_checked():
+    assert failed(GatedMul()) == {}
+    wrong = failed(GatedMulWrongAtKink())
+    assert set(wrong) == {"gradient_at_kinks"}
+    assert "at the kink x = 0 (input 0 equal to it everywhere, inputs shaped (4, 3), (4, 3))" \
+        in wrong["gradient_at_kinks"]
+    assert "bottom_diff 0 (top_diff all ones) is" in wrong["gradient_at_kinks"]
+    nan = failed(GatedMulNanAtKink())["gradient_at_kinks"]
+    assert "element (0, 0): bottom_diff 1 (top_diff all ones) is nan" in nan
 
 
 def test_kinked_gates_pass_away_from_the_kink():
@@ -309,7 +357,8 @@ class KnownBad(WrongAtOne):
     """x squared with a known wrong derivative."""
     name = "known_bad"
     expected_failures = {"gradient_matches_finite_differences": "the (1, 2) element, issue 12",
-                         "gradient_random_projection": "the same bug"}
+                         "gradient_random_projection": "the same bug",
+                     "elementwise": "the same bug"}
 
 
 class WronglyPessimistic(NoDoc):
@@ -320,7 +369,8 @@ class WronglyPessimistic(NoDoc):
 def test_expected_failures_are_strict_xfails_counted_not_skipped():
     results = {r.check: r for r in check_gate(KnownBad())}
     xfails = {c for c, r in results.items() if r.status == "xfail"}
-    assert xfails == {"gradient_matches_finite_differences", "gradient_random_projection"}
+    assert xfails == {"gradient_matches_finite_differences", "gradient_random_projection",
+                      "elementwise"}
     assert all(r.ok for r in results.values())
     assert "expected failure (the (1, 2) element, issue 12)" in \
         results["gradient_matches_finite_differences"].message
@@ -350,3 +400,117 @@ def test_samples_keep_a_margin_from_kinks():
     rng = np.random.default_rng(0)
     xs = sample_inputs(relu, rng, (2000,), np.float64, scale=0.02)
     assert np.min(np.abs(xs[0])) >= KINK_MARGIN
+
+
+def test_the_reproduction_of_a_local_gate_reruns_the_check_and_fails(monkeypatch):
+    # a gate checked by instance, not registered: the line is a python -c command
+    import os
+    import subprocess
+    monkeypatch.syspath_prepend(str(ROOT / "examples" / "gates-broken"))
+    from gates_broken import BrokenCumsum
+    message = failed(BrokenCumsum(), seed=4)["gradient_matches_finite_differences"]
+    sys.modules.pop("gates_broken", None)
+    line = next(x for x in message.splitlines() if "reproduce:" in x)
+    command = line.split("reproduce: ", 1)[1]
+    assert command.startswith("python -c ")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT / "examples" / "gates-broken"), str(ROOT)])}
+    proc = subprocess.run(command.replace("python", sys.executable, 1), shell=True, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "CheckFailure: gate 'broken_cumsum'" in proc.stderr
+    assert "check 'gradient_matches_finite_differences' failed, seed 4" in proc.stderr
+    assert "worst element of input 0 (4,)" in proc.stderr
+
+
+def test_a_gate_defined_in_a_function_says_how_to_reproduce():
+    class Local(WrongAtOne):
+        """x squared, wrong at (1, 2), defined in a function."""
+    m = failed(Local())["gradient_matches_finite_differences"]
+    assert "reproduce: core.iter_checks(gate, checks=['gradient_matches_finite_differences']" in m
+    assert "define " in m and "Local at module level" in m
+
+
+class WidthScaled(Activation):
+    """x times the width of its input: consistent derivative, but not elementwise."""
+    name = "width_scaled"
+
+    def forward(self, x, out=None):
+        return x * x.shape[-1]
+
+    def derivative(self, x, y, out=None):
+        return np.full_like(x, x.shape[-1])
+
+
+class Tanh32(Activation):
+    """tanh, computed in float32 as tanh(1.01 x): float32 disagrees with float64."""
+    name = "tanh32"
+
+    def forward(self, x, out=None):
+        return np.tanh(x if x.dtype == np.float64 else x * np.float32(1.01))
+
+    def derivative(self, x, y, out=None):
+        return 1 - np.tanh(x) ** 2
+
+
+class DerivativeUpcasts(Activation):
+    """x squared, its derivative always float64."""
+    name = "derivative_upcasts"
+
+    def forward(self, x, out=None):
+        return x * x
+
+    def derivative(self, x, y, out=None):
+        return 2 * x.astype(np.float64)
+
+
+class RowGradientCost(Cost):
+    """Squared error summed; its gradient summed over the last axis (the wrong shape)."""
+    name = "row_gradient"
+
+    def forward(self, prediction, target):
+        return np.sum((prediction - target) ** 2)
+
+    def gradient(self, prediction, target, out=None):
+        return 2 * (prediction - target).sum(axis=-1)
+
+
+class GradientUpcasts(RowGradientCost):
+    """Squared error summed; its gradient always float64."""
+    name = "gradient_upcasts"
+
+    def gradient(self, prediction, target, out=None):
+        return 2 * (prediction - target).astype(np.float64)
+
+
+@pytest.mark.parametrize("gate, check, words", [
+    (GradientUpcasts(), "bottom_diffs_match_inputs",
+     "bottom_diff 0 is float64 for a float32 input"),
+    (WidthScaled(), "elementwise",
+     "the output for a sub-batch x[1:3, 1:] (shape (2, 2)) differs from the same elements"),
+    (Tanh32(), "float32_matches_float64", "forward in float32 disagrees with float64"),
+    (DerivativeUpcasts(), "bottom_diffs_match_inputs",
+     "bottom_diff 0 is float64 for a float32 input"),
+    (RowGradientCost(), "cost_returns_scalar",
+     "gradient has shape (); the prediction has shape (5,)"),
+])
+def test_more_planted_faults_are_caught(gate, check, words):
+    msgs = failed(gate)
+    assert check in msgs, msgs.keys()
+    assert words in msgs[check]
+
+
+class RowDerivative(Activation):
+    """x squared, its derivative one row only: the executor would broadcast it silently."""
+    name = "row_derivative"
+
+    def forward(self, x, out=None):
+        return x * x
+
+    def derivative(self, x, y, out=None):
+        return 2 * x[..., 0, :] if x.ndim > 1 else 2 * x
+
+
+def test_an_activation_derivative_of_the_wrong_shape_is_named():
+    m = failed(RowDerivative())["bottom_diffs_match_inputs"]
+    assert "derivative has shape (3,) for an input shaped (4, 3), float64" in m

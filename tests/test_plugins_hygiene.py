@@ -171,3 +171,21 @@ def test_the_entry_point_scan_happens_once_per_process(monkeypatch):
         discovery.default_registry().names()
         assert discovery.default_registry() is reg
     assert calls == [{"group": "gates"}]
+
+
+def test_gates_check_fails_when_a_plugin_did_not_load(site):
+    # CI runs `gates check`: a plugin whose gates silently went missing must fail it
+    install(site, "broken-import", "hyg_broken", RAISES_ON_IMPORT, entry="special")
+    install(site, "good-one", "hyg_good", GOOD, gate="twice")
+    proc = gates_cli(site, "check")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    row = next(line for line in proc.stdout.splitlines() if line.startswith("(special"))
+    assert row.split()[:4] == ["(special:", "not", "loaded)", "special"]
+    assert "FAILED: plugin 'special' = 'hyg_broken' (broken-import 2.0.1) failed to load, " \
+        "so its gates were not checked: ImportError: needs the module scipy.special" \
+        in proc.stdout
+    assert any(line.startswith("twice ") for line in proc.stdout.splitlines())
+    records = json.loads(gates_cli(site, "check", "--json").stdout)
+    assert {"gate": "", "check": "plugin_loads", "status": "failed"}.items() <= records[-1].items()
+    named = gates_cli(site, "check", "twice")  # named gates: only those are checked
+    assert named.returncode == 0, named.stdout + named.stderr

@@ -18,11 +18,12 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from .discovery import default_registry
+    from .registry import LOCAL
     specs = default_registry().specs()
     if args.json:
         print(json.dumps([s.as_dict() for s in specs], indent=2))
         return 0
-    rows = [[s.name, s.kind, s.arity, s.plugin, s.distribution or "(local)", s.version or ""]
+    rows = [[s.name, s.kind, s.arity, s.plugin, s.distribution or LOCAL, s.version or ""]
             for s in specs]
     print(_table(rows, ["name", "kind", "arity", "plugin", "distribution", "version"]))
     return 0

@@ -112,3 +112,12 @@ def test_a_requested_check_that_does_not_apply_is_said_not_silently_passed(capsy
     out = capsys.readouterr().out
     assert "note: gradient_at_kinks do(es) not apply to tanh: nothing was checked there" in out
     assert "2 gate(s): 1 passed, 0 failed" in out
+
+
+def test_an_unknown_check_name_is_an_error_with_a_suggestion(capsys):
+    from core.cli import main
+    assert main(["check", "relu", "--check", "gradient_at_kink"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown check 'gradient_at_kink'" in err and "'gradient_at_kinks'" in err
+    assert main(["check", "relu", "--check", "zzz"]) == 1
+    assert "the checks are: name_is_valid" in capsys.readouterr().err

@@ -9,7 +9,8 @@ import types
 import core
 
 HEAVY = ["core.graph", "core.executor", "core.plan", "core.explain", "core.dot",
-         "core.netfile", "core.persist", "core.progress", "core.compose", "core.init"]
+         "core.netfile", "core.persist", "core.progress", "core.compose", "core.init",
+         "core.checks", "core.numeric", "core.samples"]
 
 
 def loaded_after(code):

@@ -90,5 +90,6 @@ def _failed_plugins() -> list:
 
 
 def _plugin(spec) -> str:
-    dist = spec.distribution or "(local)"
+    from .registry import LOCAL
+    dist = spec.distribution or LOCAL
     return f"{spec.plugin} ({dist} {spec.version or ''})".replace(" )", ")")

@@ -1,5 +1,6 @@
 """Checks particular to a kind: a cost returns a scalar J and a gradient shaped
-like its prediction; a gate declared an Activation really is elementwise."""
+like its prediction; a gate declared an Activation really is elementwise; a
+backward that declares it reads less (``backward_reads``) really needs no more."""
 from __future__ import annotations
 
 import numpy as np
@@ -74,7 +75,46 @@ def elementwise(s: Subject, check: str) -> None:
                                 .replace("numeric", "whole"))
 
 
+def backward_reads_honest(s: Subject, check: str) -> None:
+    """Given None for what ``backward_reads`` leaves out, the backward gives the same
+    bottom_diffs (the planned executor passes None there and frees that memory early)."""
+    rng, xs, y = _run(s, check)
+    g, reads = s.gate, tuple(s.gate.backward_reads)
+    px = [x if "inputs" in reads else None for x in xs]
+    py = y if "output" in reads else None
+    if s.kind == "activation":
+        what, full, call = "derivative", [g.derivative(xs[0], y)], lambda: [g.derivative(px[0], py)]
+    else:
+        top, needs = rng.standard_normal(y.shape), [True] * len(xs)
+        what, full = "local_gradient", list(g.local_gradient(top, xs, y, needs))
+        call = lambda: list(g.local_gradient(top, px, py, needs))  # noqa: E731
+    left_out = " and ".join(r for r in ("inputs", "output") if r not in reads)
+    try:
+        given = call()
+    except Exception as exc:
+        raise s.failure(check, f"{what} raised {type(exc).__name__}: {exc} when given None "
+                        f"for its {left_out}, which backward_reads = {reads!r} says it does "
+                        f"not read; declare what it reads") from exc
+    for i, (a, b) in enumerate(zip(given, full)):
+        a, b = np.asarray(a), np.asarray(b)
+        try:
+            a = np.broadcast_to(a, b.shape)  # e.g. identity's derivative 1: top_diff x 1
+        except ValueError:
+            pass  # not broadcastable: array_equal says so below
+        if not np.array_equal(a, b):
+            raise s.failure(check, f"{what}[{i}] differs when given None for its {left_out} "
+                            f"(backward_reads = {reads!r}), inputs shaped {shapes(xs)}",
+                            compare(a, b, 0, 0).describe().replace("analytic", "reduced")
+                            .replace("numeric", "full"))
+
+
+def _reads_less(s: Subject) -> bool:
+    reads = getattr(s.gate, "backward_reads", ("inputs", "output"))
+    return s.kind in ("activation", "operator") and set(reads) != {"inputs", "output"}
+
+
 CHECKS = [
     ("cost_returns_scalar", lambda s: s.kind == "cost", cost_returns_scalar),
     ("elementwise", lambda s: s.kind == "activation", elementwise),
+    ("backward_reads_honest", _reads_less, backward_reads_honest),
 ]

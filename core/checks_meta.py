@@ -65,7 +65,8 @@ def kind_methods_defined(s: Subject, check: str) -> None:
 
 
 def declarations_are_valid(s: Subject, check: str) -> None:
-    """kinks are finite numbers, dtypes known, supports_out a bool, expected_failures name checks."""
+    """kinks are finite numbers, dtypes known, supports_out a bool, backward_reads names
+    'inputs'/'output', expected_failures name checks."""
     from .checks import CHECK_NAMES, applicable
     g = s.gate
     kinks = getattr(g, "kinks", ())
@@ -79,6 +80,10 @@ def declarations_are_valid(s: Subject, check: str) -> None:
                         f"got {dtypes!r}")
     if not isinstance(getattr(g, "supports_out", False), bool):
         raise s.failure(check, f"supports_out must be True or False, got {g.supports_out!r}")
+    reads = getattr(g, "backward_reads", ("inputs", "output"))
+    if not isinstance(reads, tuple) or not set(reads) <= {"inputs", "output"}:
+        raise s.failure(check, f"backward_reads must be a tuple of 'inputs' and/or 'output', "
+                        f"got {reads!r}")
     xfails = getattr(g, "expected_failures", {})
     if not isinstance(xfails, dict) or not all(isinstance(v, str) and v.strip()
                                                for v in xfails.values()):

@@ -18,6 +18,7 @@ class Tanh(Activation):
     """Hyperbolic tangent; derivative 1 - y^2."""
 
     name = "tanh"
+    backward_reads = ("output",)  # what the backward uses; the rest is freed early
     supports_out = True
 
     def forward(self, x, out=None):
@@ -32,6 +33,7 @@ class ReLU(Activation):
     """Rectified linear unit max(x, 0); derivative 1 for x > 0, else 0 (0 at the kink)."""
 
     name = "relu"
+    backward_reads = ("inputs",)
     kinks = (0.0,)
     supports_out = True
 
@@ -51,6 +53,7 @@ class LeakyReLU(Activation):
     """Leaky ReLU: x for x > 0, slope * x otherwise; the slope is an attribute (default 0.01)."""
 
     name = "leaky_relu"
+    backward_reads = ("inputs",)
     kinks = (0.0,)
     supports_out = True
 
@@ -80,6 +83,7 @@ class Softplus(Activation):
     """Softplus log(1 + e^x) = max(x, 0) + log1p(e^-|x|); derivative the sigmoid of x."""
 
     name = "softplus"
+    backward_reads = ("inputs",)
     supports_out = True
 
     def forward(self, x, out=None):
@@ -101,6 +105,7 @@ class Arctan(Activation):
     """Arctangent, ranging over (-pi/2, pi/2); derivative 1 / (1 + x^2)."""
 
     name = "arctan"
+    backward_reads = ("inputs",)
     supports_out = True
 
     def forward(self, x, out=None):
@@ -116,6 +121,7 @@ class Softmax(Operator):
     """Softmax over the last axis, exp(x - max) / sum exp(x - max): a general operator."""
 
     name = "softmax"
+    backward_reads = ("output",)
     arity = 1
     supports_out = True
 

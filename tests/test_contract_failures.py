@@ -514,3 +514,49 @@ class RowDerivative(Activation):
 def test_an_activation_derivative_of_the_wrong_shape_is_named():
     m = failed(RowDerivative())["bottom_diffs_match_inputs"]
     assert "derivative has shape (3,) for an input shaped (4, 3), float64" in m
+
+
+class ClaimsOutputOnly(Activation):
+    """Cube, whose derivative reads x although it declares it reads only the output."""
+    name = "claims_output_only"
+    backward_reads = ("output",)
+
+    def forward(self, x, out=None):
+        return x ** 3
+
+    def derivative(self, x, y, out=None):
+        return 3 * x * x
+
+
+class OutputOnlyScale(Operator):
+    """y = 2 x, whose local gradient reads nothing although it is declared to read x."""
+    name = "output_only_scale"
+    arity = 1
+    backward_reads = ()
+
+    def forward(self, x, out=None):
+        return 2 * x
+
+    def local_gradient(self, top_diff, inputs, output, needs, out=None):
+        return (2 * top_diff,)
+
+
+def test_a_backward_that_reads_more_than_it_declares_is_caught():
+    msgs = failed(ClaimsOutputOnly(), seed=1)
+    assert set(msgs) == {"backward_reads_honest"}
+    m = msgs["backward_reads_honest"]
+    assert "derivative raised TypeError" in m and "None for its inputs" in m
+    assert "backward_reads = ('output',)" in m and "declare what it reads" in m
+    # an honest, smaller declaration passes the check (and the check applies to operators)
+    assert "backward_reads_honest" in [r.check for r in check_gate(OutputOnlyScale())]
+    assert failed(OutputOnlyScale()) == {}
+
+
+def test_backward_reads_must_name_inputs_or_output():
+    class Misspelt(ClaimsOutputOnly):
+        """Cube, with a misspelt declaration."""
+        name = "misspelt_reads"
+        backward_reads = ("outputs",)
+    msgs = failed(Misspelt())
+    assert "backward_reads must be a tuple of 'inputs' and/or 'output', got ('outputs',)" \
+        in msgs["declarations_are_valid"]

@@ -90,6 +90,4 @@ def _failed_plugins() -> list:
 
 
 def _plugin(spec) -> str:
-    from .registry import LOCAL
-    dist = spec.distribution or LOCAL
-    return f"{spec.plugin} ({dist} {spec.version or ''})".replace(" )", ")")
+    return f"{spec.plugin} ({spec.origin})"

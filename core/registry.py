@@ -35,10 +35,16 @@ class GateSpec:
     version: str | None = None
 
     @property
+    def origin(self) -> str:
+        """'distribution version', or 'local' for a plugin registered in this process."""
+        if not self.distribution:
+            return LOCAL.strip("()")
+        return f"{self.distribution}{' ' + self.version if self.version else ''}"
+
+    @property
     def source(self) -> str:
-        """'plugin (distribution version)' for messages."""
-        dist = self.distribution or LOCAL
-        return f"plugin {self.plugin!r} ({dist}{' ' + self.version if self.version else ''})"
+        """"plugin 'name' (distribution version)" for messages."""
+        return f"plugin {self.plugin!r} ({self.origin})"
 
     def attributes(self) -> tuple[str, ...]:
         """Names of the attributes a gate of this type takes (attrs fields)."""

@@ -102,7 +102,7 @@ def test_a_gate_that_cannot_be_built_is_a_failed_row_not_a_crash(capsys):
     finally:
         default_registry().unregister(plugin)
     out = capsys.readouterr().out
-    assert "gate 'needs_scale' (plugin 'needs-scale' ((local))) could not be checked: TypeError" \
+    assert "gate 'needs_scale' (plugin 'needs-scale' (local)) could not be checked: TypeError" \
         in out
     assert "2 gate(s):" in out
 

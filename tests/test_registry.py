@@ -89,6 +89,9 @@ def test_duplicate_names_are_refused_naming_both_and_nothing_is_lost(registry):
     assert "clashing-dist" in message and "gates" in message
     assert registry.specs() == before           # cube was not half-registered
     assert "clash" not in [registry.pm.get_name(p) for p in registry.pm.get_plugins()]
+    with pytest.raises(DuplicateGateError) as err:  # a plugin registered in-process
+        registry.register(Clash(), name="clash-here")
+    assert "by plugin 'clash-here' (local)" in str(err.value)
 
 
 def test_unknown_gate_suggests_close_names(registry):

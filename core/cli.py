@@ -5,6 +5,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from typing import Sequence
 
 from .errors import GatesError
@@ -68,7 +69,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None,
+                  _default=warnings.showwarning):
+    """The engine's own warnings (a plugin that failed to load, a version that
+    differs) read as the command's, without a source file and line."""
+    if category.__module__.split(".")[0] == "core":
+        print(f"gates: warning: {message}", file=file or sys.stderr)
+    else:
+        _default(message, category, filename, lineno, file, line)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    with warnings.catch_warnings():  # restores showwarning for in-process callers
+        warnings.showwarning = _show_warning
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -120,7 +120,7 @@ def test_gates_plugins_json_shows_the_failed_plugin(site):
     install(site, "broken-import", "hyg_broken", RAISES_ON_IMPORT, entry="special")
     proc = gates_cli(site, "plugins", "--json")
     assert proc.returncode == 0, proc.stderr
-    assert "PluginWarning" in proc.stderr and "broken-import" in proc.stderr
+    assert "gates: warning:" in proc.stderr and "broken-import" in proc.stderr
     infos = {i["name"]: i for i in json.loads(proc.stdout)}
     assert infos["special"]["status"] == "failed"
     assert infos["special"]["distribution"] == "broken-import"
@@ -189,3 +189,13 @@ def test_gates_check_fails_when_a_plugin_did_not_load(site):
     assert {"gate": "", "check": "plugin_loads", "status": "failed"}.items() <= records[-1].items()
     named = gates_cli(site, "check", "twice")  # named gates: only those are checked
     assert named.returncode == 0, named.stdout + named.stderr
+
+
+def test_the_command_line_shows_a_plugin_warning_as_its_own(site):
+    install(site, "broken-import", "hyg_broken", RAISES_ON_IMPORT, entry="special")
+    run = gates_cli(site, "list")
+    assert run.returncode == 0, run.stderr
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert lines and all(line.startswith("gates: warning: ") for line in lines), run.stderr
+    assert "entry point 'special' = 'hyg_broken'" in run.stderr
+    assert "discovery.py" not in run.stderr and "_DEFAULT" not in run.stderr

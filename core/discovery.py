@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from .errors import PluginError
+from .errors import PluginError, suggest
 from .registry import LOCAL, Registry
 
 GROUP = "gates"
@@ -85,7 +85,19 @@ def load_entry_points(registry: Registry, *, strict: bool | None = None) -> list
             continue
         info.status = "loaded"
         info.gates = registry.plugin_gates(plugin)
+    if autoload and only:
+        _warn_unknown(only, {_normal(i.distribution) for i in infos}, strict)
     return infos
+
+
+def _warn_unknown(wanted: set[str], present: set[str], strict: bool) -> None:
+    """A misspelt name in GATES_LOAD_PLUGINS would otherwise load nothing, silently."""
+    for name in sorted(wanted - present):
+        message = (f"GATES_LOAD_PLUGINS names {name!r}, but no installed distribution with "
+                   f"that name provides gate plugins{suggest(name, present)}")
+        if strict:
+            raise PluginError(message)
+        warnings.warn(message, PluginWarning, stacklevel=3)
 
 
 def _host_first(ep: metadata.EntryPoint) -> tuple[int, str, str]:

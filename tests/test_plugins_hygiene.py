@@ -154,6 +154,17 @@ def test_load_plugins_names_the_distributions_to_load(site, monkeypatch):
     assert "hyg_other" not in sys.modules
 
 
+def test_a_misspelt_distribution_in_load_plugins_is_named(site, monkeypatch):
+    install(site, "good-one", "hyg_good", GOOD, gate="twice")
+    monkeypatch.setenv("GATES_LOAD_PLUGINS", "good-one,god-one")
+    with pytest.warns(PluginWarning, match="GATES_LOAD_PLUGINS names 'god-one', but no "
+                      "installed distribution .* did you mean 'good-one'"):
+        load_entry_points(Registry())
+    monkeypatch.setenv("GATES_STRICT_PLUGINS", "1")
+    with pytest.raises(PluginError, match="'god-one'"):
+        load_entry_points(Registry())
+
+
 def test_the_entry_point_scan_happens_once_per_process(monkeypatch):
     calls = []
     real = metadata.entry_points

@@ -8,6 +8,7 @@ before the graph is changed, so nothing already built is lost.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Mapping
 
 import attrs
@@ -110,12 +111,13 @@ class Graph:
         is compiled (so a network file may list gates in any order).
         """
         spec = self.registry.get(gate_name)
-        if name is None:
+        if name is None:  # a gate type may be named "pack.op-2": not a node name
+            base = re.sub(r"[^A-Za-z0-9_]", "_", gate_name)
             self._counter += 1
-            name = f"{gate_name}{self._counter}"
+            name = f"{base}{self._counter}"
             while name in self.nodes:
                 self._counter += 1
-                name = f"{gate_name}{self._counter}"
+                name = f"{base}{self._counter}"
         _check_name(name)
         if len(inputs) != spec.arity:
             raise GraphError(f"gate {name!r} ({gate_name}) takes {spec.arity} input"

@@ -97,3 +97,23 @@ def test_good_names_still_work(registry):
     g.input("_x1")
     g.param("W_2", 1.0)
     assert g.gate("mul", "_x1", "W_2") in g.nodes  # an automatic name is a valid one
+
+
+def test_an_automatic_name_is_valid_for_a_gate_type_named_with_dots_and_dashes(registry):
+    from core import hookimpl
+    from gates.activations import Sigmoid
+
+    class Dotted(Sigmoid):
+        name = "my-pack.sig"
+
+    class Pack:
+        @hookimpl
+        def register_gates(self, register):
+            register(Dotted)
+
+    registry.register(Pack(), name="my-pack")
+    g = Graph(registry)
+    g.input("X")
+    name = g.gate("my-pack.sig", "X")
+    assert name == "my_pack_sig1" and g.nodes[name].spec.name == "my-pack.sig"
+    assert g.forward({"X": np.zeros(2)})[name].tolist() == [0.5, 0.5]

@@ -19,6 +19,41 @@ import numpy as np
 from .broadcast import reducible, unbroadcast
 from .errors import GateContractError, GraphError, ShapeError, suggest
 from .graph import Graph, Node
+from .netspec import rate_problem
+
+class FeedError(GraphError, TypeError):
+    """A fed value that is not numbers: strings, objects, a ragged nesting."""
+
+
+#: dtype kinds a feed may hold: booleans, integers and floats
+NUMERIC = "biuf"
+
+
+def feed_array(name: str, value: Any, dtype: np.dtype) -> np.ndarray:
+    """The fed ``value`` for input ``name`` as an array of ``dtype``, or a FeedError."""
+    try:
+        raw = value if isinstance(value, np.ndarray) else np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise FeedError(f"input {name!r} was fed a value that is not a rectangular "
+                        f"array of numbers: {exc}") from None
+    if raw.dtype.kind not in NUMERIC:
+        sample = raw.flat[0] if raw.size else None
+        sample = sample.item() if isinstance(sample, np.generic) else sample
+        raise FeedError(f"input {name!r} was fed values of dtype {raw.dtype} "
+                        f"({'e.g. ' + repr(sample) if raw.size else 'empty'}); "
+                        f"inputs take numbers (bool, int or float)")
+    return np.asarray(raw, dtype=dtype)
+
+
+def check_feed(graph: Graph, feed: Mapping[str, Any]) -> None:
+    """Raise FeedError if a value fed for one of ``graph``'s inputs is not numbers."""
+    for name, value in feed.items():
+        if type(value) is np.ndarray and value.dtype.kind in NUMERIC:
+            continue  # the common case, checked without converting anything
+        node = graph.nodes.get(name)
+        if node is not None and node.op == "input":
+            feed_array(name, value, graph.dtype)
+
 
 #: ``trace(node, top_diff, local_diffs, bottom_diffs)``, called for each gate on the way back
 Trace = Callable[[Node, np.ndarray, Any, Sequence[Any]], None]
@@ -119,7 +154,7 @@ class Executor:
                     raise GraphError(f"no value was fed for input {node.name!r}, which "
                                      f"{', '.join(self._readers(node.name)) or 'the output'} "
                                      f"needs")
-                value = np.asarray(feed[node.name], dtype=g.dtype)
+                value = feed_array(node.name, feed[node.name], g.dtype)
                 if node.shape is not None and not _fits(value.shape, node.shape):
                     raise ShapeError(f"input {node.name!r} was declared with shape "
                                      f"{node.shape} but fed shape {value.shape}")
@@ -238,6 +273,7 @@ class Executor:
         g = self.graph
         if self.mode == "planned" and trace is None:
             from .plan import value_and_grad
+            check_feed(g, feed)  # the compiled step converts feeds without asking
             return value_and_grad(g, feed, wrt, of)
         plan = self.plan(None, tuple(g.params) if wrt is None else wrt, of)
         values = self.run_forward(plan, feed)
@@ -257,9 +293,15 @@ class Executor:
             last, g = self._last_sgd, self.graph  # the hot path: the last call's step
             if last is not None and last[0] == rate and last[1] == rates and \
                     last[2] == g._version and last[3] == g.rates:
-                loss = last[4](feed)
+                try:
+                    loss = last[4](feed)  # (rates that passed check_rates: nan != nan)
+                except (TypeError, ValueError):
+                    check_feed(g, feed)  # a feed of strings: say which input
+                    raise
                 if loss is not last[5]:
                     return loss
+            check_rates(rate, rates)
+            check_feed(g, feed)
             from .plan import cache_of, compiled
             loss = compiled.sgd_step(g, feed, rate, rates)
             step = cache_of(g).last
@@ -267,6 +309,7 @@ class Executor:
                 self._last_sgd = (rate, dict(rates) if rates else rates, g._version,
                                   dict(g.rates), step.fn, compiled.STALE)
             return loss
+        check_rates(rate, rates)
         g = self.graph
         loss, grads = self.value_and_grad(feed)
         if not np.isfinite(loss):
@@ -275,6 +318,17 @@ class Executor:
             param = g.params[name]
             param -= (rates or {}).get(name, g.rates.get(name, rate)) * grad
         return loss
+
+
+def check_rates(rate: Any, rates: Mapping[str, Any] | None = None) -> None:
+    """Refuse a learning rate that is not a finite number >= 0, naming which one."""
+    problem = rate_problem(rate)
+    if problem:
+        raise GraphError(f"rate: {problem}")
+    for name, r in (rates or {}).items():
+        problem = rate_problem(r)
+        if problem:
+            raise GraphError(f"rate for parameter {name!r}: {problem}")
 
 
 def _fits(shape: tuple[int, ...], declared: tuple[Any, ...]) -> bool:

@@ -8,6 +8,7 @@ before the graph is changed, so nothing already built is lost.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Mapping
 
 import attrs
@@ -16,6 +17,7 @@ import numpy as np
 from .contract import Gate
 from .errors import GraphError, suggest
 from .init import initialise
+from .netspec import name_problem, rate_problem
 from .registry import GateSpec, Registry
 
 
@@ -67,8 +69,6 @@ class Graph:
 
     # -- building ------------------------------------------------------------
     def _add(self, node: Node) -> str:
-        if not isinstance(node.name, str) or not node.name:
-            raise GraphError(f"node names must be non-empty strings, got {node.name!r}")
         if node.name in self.nodes:
             raise GraphError(f"a node named {node.name!r} already exists "
                              f"({self.nodes[node.name].op})")
@@ -78,11 +78,15 @@ class Graph:
 
     def input(self, name: str, shape: Iterable[int] | None = None) -> str:
         """A non-trainable value fed at run time (X, Y)."""
+        _check_name(name)
         return self._add(Node(name, "input", shape=None if shape is None else tuple(shape)))
 
     def param(self, name: str, value: Any = None, *, shape: Iterable[int] | None = None,
               init: str = "lecun", scale: float = 1.0, rate: float | None = None) -> str:
         """A trainable parameter: an explicit ``value`` or ``shape`` plus ``init``."""
+        _check_name(name)
+        if rate is not None and rate_problem(rate):
+            raise GraphError(f"parameter {name!r}: {rate_problem(rate)}")
         if name in self.nodes:
             raise GraphError(f"a node named {name!r} already exists ({self.nodes[name].op})")
         if value is None:
@@ -107,12 +111,14 @@ class Graph:
         is compiled (so a network file may list gates in any order).
         """
         spec = self.registry.get(gate_name)
-        if name is None:
+        if name is None:  # a gate type may be named "pack.op-2": not a node name
+            base = re.sub(r"[^A-Za-z0-9_]", "_", gate_name)
             self._counter += 1
-            name = f"{gate_name}{self._counter}"
+            name = f"{base}{self._counter}"
             while name in self.nodes:
                 self._counter += 1
-                name = f"{gate_name}{self._counter}"
+                name = f"{base}{self._counter}"
+        _check_name(name)
         if len(inputs) != spec.arity:
             raise GraphError(f"gate {name!r} ({gate_name}) takes {spec.arity} input"
                              f"{'s' if spec.arity != 1 else ''}, got {len(inputs)}: "
@@ -187,9 +193,30 @@ class Graph:
                 if indegree[r] == 0:
                     ready.append(r)
         if len(order) != len(wanted):
-            stuck = [n for n in wanted if indegree[n] > 0]
-            raise GraphError(f"the graph has a cycle through {', '.join(map(repr, stuck))}")
+            cycle = self._cycle([n for n in wanted if indegree[n] > 0])
+            raise GraphError(f"the graph has a cycle: {' -> '.join(cycle)} "
+                             f"(each node feeds the next)")
         return order
+
+    def _cycle(self, stuck: list[str]) -> list[str]:
+        """One cycle among the nodes Kahn's sort could not place, as a closed path.
+
+        Every stuck node reads at least one stuck node, so following stuck
+        inputs from any of them must come back to a node already visited.
+        """
+        blocked = set(stuck)
+        where: dict[str, int] = {}  # node -> its position on the walk
+        walk: list[str] = []
+        n = stuck[0]
+        while n not in where:
+            where[n] = len(walk)
+            walk.append(n)
+            n = next(i for i in self.nodes[n].inputs if i in blocked)
+        loop = walk[where[n]:][::-1]  # the walk follows inputs; data flows the other way
+        rank = {name: k for k, name in enumerate(self.nodes)}
+        first = min(range(len(loop)), key=lambda k: rank[loop[k]])
+        loop = loop[first:] + loop[:first]  # start at the node defined first
+        return loop + [loop[0]]
 
     def _ancestors(self, targets: Iterable[str]) -> set[str]:
         seen: set[str] = set()
@@ -227,3 +254,10 @@ class Graph:
         J is the sum of the graph's costs, or of the nodes named in ``of``.
         """
         return self.executor().value_and_grad(feed, wrt, of=of)
+
+
+def _check_name(name: Any) -> None:
+    """Refuse a name a network file could not hold (the rule lives in ``netspec``)."""
+    problem = name_problem(name)
+    if problem:
+        raise GraphError(problem)

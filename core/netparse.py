@@ -16,9 +16,9 @@ import numpy as np
 
 from .errors import suggest
 from .init import INITIALISERS
-from .netspec import (BATCH, FORMAT, GATE_KEYS, INPUT_KEYS, NETWORK_KEYS, NODE_NAME, PARAM_KEYS,
+from .netspec import (BATCH, FORMAT, GATE_KEYS, INPUT_KEYS, NETWORK_KEYS, PARAM_KEYS,
                       RESERVED_ATTRIBUTES, SECTIONS, GateEntry, NetworkFileError, NetworkSpec,
-                      locate)
+                      locate, name_problem, rate_problem)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -46,8 +46,11 @@ def parse(text: str, source: str = "<network>") -> NetworkSpec:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        raise NetworkFileError(f"not valid TOML: {exc}", source=source,
-                               line=int(m.group(1)) if m else None) from None
+        line = int(m.group(1)) if m else None
+        twice = _declared_twice(text, line) if "overwrite" in str(exc).lower() else None
+        if twice:
+            raise NetworkFileError(twice, source=source, line=line) from None
+        raise NetworkFileError(f"not valid TOML: {exc}", source=source, line=line) from None
 
     def err(msg: str, *path: str) -> NetworkFileError:
         return NetworkFileError(msg, source=source, line=locate(text, path), key=".".join(path))
@@ -74,9 +77,9 @@ def parse(text: str, source: str = "<network>") -> NetworkSpec:
     seen: dict[str, tuple[str, ...]] = {}  # node name -> the key that declared it
 
     def declare(name: str, *path: str) -> None:
-        if not NODE_NAME.match(name):
-            raise err(f"{name!r} is not a valid node name: use letters, digits and _, "
-                      f"not starting with a digit (like a Python identifier)", *path)
+        problem = name_problem(name)
+        if problem:
+            raise err(problem, *path)
         if name in seen:
             raise err(f"a node named {name!r} is declared twice: here and as "
                       f"{'.'.join(seen[name])}", *path)
@@ -111,6 +114,36 @@ def parse(text: str, source: str = "<network>") -> NetworkSpec:
                        list(outputs))
 
 
+_NODE_SECTIONS = ("inputs", "params", "gates", "cost")
+_KEY = re.compile(r'^\s*("(?:[^"\\]|\\.)*"|\'[^\']*\'|[A-Za-z0-9_-]+)\s*[=.]')
+
+
+def _declared_twice(text: str, line: int | None) -> str | None:
+    """"node 'NAME' is declared twice" when ``line`` redeclares a node key, else None."""
+    if not line:
+        return None
+    lines = text.splitlines()
+    if line > len(lines):
+        return None
+    m = _KEY.match(lines[line - 1])
+    if not m:
+        return None
+    name = m.group(1).strip("\"'")
+    section, first = None, None
+    for i in range(line - 1):  # the table this line sits in, and the first declaration
+        head = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", lines[i])
+        if head:
+            section, first = head.group(1).strip("\"'"), None
+        else:
+            k = _KEY.match(lines[i])
+            if k and first is None and k.group(1).strip("\"'") == name:
+                first = i + 1
+    if section not in _NODE_SECTIONS:
+        return None
+    return (f"node {name!r} is declared twice in [{section}]"
+            + (f" (first at line {first})" if first else ""))
+
+
 def _param(name: str, entry: Any, err, declare) -> dict[str, Any]:
     entry = _entry(entry, err, "params", name)
     declare(name, "params", name)
@@ -138,6 +171,8 @@ def _param(name: str, entry: Any, err, declare) -> dict[str, Any]:
     for key in ("rate", "scale"):
         if key in entry and not _number(entry[key]):
             raise err(f"{key} must be a number, not {entry[key]!r}", "params", name, key)
+    if "rate" in entry and rate_problem(entry["rate"]):
+        raise err(rate_problem(entry["rate"]), "params", name, "rate")
     return p
 
 

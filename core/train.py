@@ -14,6 +14,7 @@ import attrs
 import numpy as np
 
 from .errors import GraphError
+from .executor import check_rates, feed_array
 from .graph import Graph
 
 
@@ -68,15 +69,17 @@ def train(graph: Graph, data: Mapping[str, Any], *, epochs: int = 100,
           callback: Callable[[int, int, float], Any] | None = None) -> History:
     """Train ``graph`` on ``data`` ({input name: array}) by minibatch gradient descent.
 
-    ``callback(epoch, step, loss)`` is called after every step; it may return
-    True to stop early.
+    ``callback(epoch, step, loss)`` is called after every step with the epoch
+    counted from 0 and the steps taken so far; it may return True to stop early.
+    Error messages count epochs and steps from 1, as ``gates train`` shows them.
     """
     if epochs < 1:
         raise GraphError(f"epochs must be at least 1, got {epochs}")
-    data = {k: np.asarray(v, dtype=graph.dtype) for k, v in data.items()}
+    data = {k: feed_array(k, v, graph.dtype) for k, v in data.items()}
     if not data:
         raise GraphError("no training data was given")
     opt = optimizer or SGD(rate, dict(rates or {}))
+    check_rates(opt.rate, opt.rates)
     unknown = set(opt.rates) - set(graph.params)
     if unknown:
         raise GraphError(f"rates given for {sorted(unknown)}, which are not parameters; "
@@ -95,8 +98,8 @@ def train(graph: Graph, data: Mapping[str, Any], *, epochs: int = 100,
             else:
                 loss, grads = executor.value_and_grad(batch)
             if not np.isfinite(loss):  # (the fused step made no update either)
-                raise GraphError(f"the loss became {loss} at epoch {epoch}, step {step}; "
-                                 f"try a smaller rate than {opt.rate}")
+                raise GraphError(f"the loss became {loss} at epoch {epoch + 1}, step "
+                                 f"{step + 1}; {_smaller(opt, graph)}")
             if not fused:
                 opt.step(graph, grads)
             history.losses.append(loss)
@@ -107,3 +110,15 @@ def train(graph: Graph, data: Mapping[str, Any], *, epochs: int = 100,
                 return history
         history.epoch_losses.append(float(np.mean(seen)))
     return history
+
+
+def _smaller(opt: SGD, graph: Graph) -> str:
+    """What to try when the loss blew up: the global rate, and any per-parameter ones."""
+    per = {**graph.rates, **opt.rates}
+    used = {n: r for n, r in per.items() if n in graph.params}
+    if not used:
+        return f"try a smaller rate than {opt.rate}"
+    listed = ", ".join(f"{n}={r}" for n, r in used.items())
+    if len(used) == len(graph.params):  # the global rate is used by no parameter
+        return f"try smaller per-parameter rates than {listed}"
+    return f"try a smaller rate than {opt.rate}, or smaller per-parameter rates than {listed}"

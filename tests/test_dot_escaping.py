@@ -2,6 +2,7 @@
 import re
 import subprocess
 import xml.etree.ElementTree as ET
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -61,14 +62,17 @@ def lex(text):
 
 
 def odd_graph():
+    # Graph.input/param/gate refuse names a network file cannot hold, but DOT
+    # output must stay valid for whatever a graph holds, so the check is off here
     g = Graph()
-    g.param("w", 2.0)
-    prev = "w"
-    for k, n in enumerate(NAMES):
-        g.input(n)
-        prev = g.gate("mul", n, prev, name=f"{n}!{k}")
-    g.input("t")
-    g.gate("mse", prev, "t", name='J "<&>"')
+    with mock.patch("core.graph._check_name", lambda name: None):
+        g.param("w", 2.0)
+        prev = "w"
+        for k, n in enumerate(NAMES):
+            g.input(n)
+            prev = g.gate("mul", n, prev, name=f"{n}!{k}")
+        g.input("t")
+        g.gate("mse", prev, "t", name='J "<&>"')
     feed = {n: np.array([1.0, 2.0]) for n in NAMES}
     feed["t"] = np.zeros(2)
     return g, explain(g, feed)

@@ -1,5 +1,6 @@
 """Graphviz DOT pictures of the seed network: well-formed, with gates, values, gradients."""
 import re
+from unittest import mock
 import subprocess
 
 import numpy as np
@@ -70,8 +71,11 @@ def test_large_values_are_summarised():
 
 
 def test_names_and_attributes_are_escaped():
+    # the Python API refuses such a name (see test_fixa_names); DOT must still
+    # escape whatever a graph holds, so the check is switched off to build one
     g = Graph()
-    g.input('x "quoted" <b>')
+    with mock.patch("core.graph._check_name", lambda name: None):
+        g.input('x "quoted" <b>')
     g.param("w", 2.0)
     g.gate("mul", 'x "quoted" <b>', "w", name="m")
     text = to_dot(g)

@@ -48,7 +48,7 @@ def test_cycle_is_named(registry):
     g.param("a", [1.0])
     g.gate("add", "a", "q", name="p")
     g.gate("sigmoid", "p", name="q")
-    with pytest.raises(GraphError, match=r"cycle through 'p', 'q'"):
+    with pytest.raises(GraphError, match=r"cycle: p -> q -> p "):
         g.forward({})
 
 

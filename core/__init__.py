@@ -45,6 +45,7 @@ _LAZY = {
     "PluginInfo": "discovery", "PluginWarning": "discovery", "default_registry": "discovery",
     "load_entry_points": "discovery", "plugin_report": "discovery",
     "Executor": "executor", "Plan": "executor", "Graph": "graph", "Node": "graph",
+    "FeedError": "feeds",
     "GateSpec": "registry", "Registry": "registry",
     "SGD": "train", "History": "train", "train": "train",
     "GraphvizError": "dot", "render": "dot", "to_dot": "dot",
@@ -61,7 +62,7 @@ __all__ = [
     "load_entry_points", "plugin_report", "PluginInfo", "PluginWarning",
     "Graph", "Node", "Executor", "Plan", "mlp", "train", "SGD", "History",
     "GatesError", "UnknownGateError", "DuplicateGateError", "PluginError",
-    "GraphError", "ShapeError", "GateContractError",
+    "GraphError", "ShapeError", "GateContractError", "FeedError",
     # seeing and keeping a network
     "to_dot", "render", "GraphvizError", "explain", "Explanation", "NetworkFileError",
     "save", "load", "PersistError", "MissingPluginError", "VersionWarning", "Progress",

@@ -17,7 +17,7 @@ import numpy as np
 from .contract import Gate
 from .errors import GraphError, suggest
 from .init import initialise
-from .netspec import name_problem, rate_problem
+from .rules import name_problem, rate_problem
 from .registry import GateSpec, Registry
 
 

@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 
 from .errors import GraphError
-from .executor import check_rates, feed_array
+from .feeds import check_rates, feed_array
 from .graph import Graph
 
 

@@ -157,6 +157,7 @@ def loss_curve_svg(losses: Sequence[float], path: str | Path | None = None, *,
            "</svg>"]
     text = "\n".join(svg) + "\n"
     if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(text, encoding="utf-8")
     return text
 

@@ -66,7 +66,7 @@ def read_columns(path: str | Path, mapping: Mapping[str, list[str]],
         for c in columns:
             if c not in header:
                 raise DataError(f"{path}: no column named {c!r} (for input {name!r})"
-                                f"{suggest(c, header)}; the columns are: {', '.join(header)}")
+                                f"{suggest(c, header, 'the columns are')}")
             if header.count(c) > 1:
                 raise DataError(f"{path}: the column name {c!r} (for input {name!r}) appears "
                                 f"{header.count(c)} times in the first row; which one is meant?")

@@ -33,8 +33,9 @@ def load_network(arg: str):
         return mlp([2, 3, 1], "sigmoid", output_activation=None, cost="mse"), arg, \
             {"X": X, "Y": Y}
     if not path.exists():
-        raise GatesError(f"no network file {arg!r}; give a .toml network file or one of "
-                         f"the examples: {', '.join(EXAMPLES)}")
+        hint = suggest(arg, EXAMPLES)
+        raise GatesError(f"no network file {arg!r}{hint or ';'} {'Give' if hint else 'give'} "
+                         f"a .toml network file or one of the examples: {', '.join(EXAMPLES)}")
     return netfile.load(path), netfile.read(path).name, None  # a saved one with its values
 
 
@@ -46,8 +47,7 @@ def data_feed(graph, args: argparse.Namespace, example_feed, *, need: bool):
         for name in mapping:
             if name not in graph.inputs:
                 raise GatesError(f"--columns {name}=...: the network has no input {name!r}"
-                                 f"{suggest(name, graph.inputs)}; its inputs are: "
-                                 f"{', '.join(graph.inputs)}")
+                                 f"{suggest(name, graph.inputs, 'its inputs are')}")
         needed = [n for n in graph.inputs if n in graph.order(graph.costs or None)]
         feed = read_columns(args.data, mapping, needed, graph.dtype)
         return {name: _fit(graph, name, array, mapping) for name, array in feed.items()}

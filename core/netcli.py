@@ -268,7 +268,7 @@ def register(sub) -> None:
     p.add_argument("--history", metavar="FILE.csv", help="write the loss of every step "
                    "(missing folders are created)")
     p.add_argument("--curve", metavar="FILE.svg|png",
-                   help="draw the loss curve; the SVG has a title, axis values and its "
-                        "scale; the PNG only the axes and the curve, no text, so prefer .svg "
-                        "(missing folders are created)")
+                   help="draw the loss curve: title and scale, the loss range and the "
+                        "first and last step (the PNG in a small pixel font; missing "
+                        "folders are created)")
     p.set_defaults(func=cmd_train)

@@ -7,6 +7,7 @@ import os
 import sys
 from typing import Sequence
 
+from .cliargs import positive_arg, rate_arg
 from .errors import GatesError
 
 
@@ -39,9 +40,6 @@ def cmd_plugins(args: argparse.Namespace) -> int:
             for i in infos]
     print(_table(rows, ["plugin", "distribution", "version", "status", "gates / error"]))
     return 0
-
-
-from .netcli import _positive, _rate  # noqa: E402  (argparse types, shared)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -78,9 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON list of objects")
     p.set_defaults(func=cmd_plugins)
     p = sub.add_parser("demo", help="train the seed's [2, 3, 1] network on XOR")
-    p.add_argument("--epochs", type=_positive, default=3000,
+    p.add_argument("--epochs", type=positive_arg, default=3000,
                    help="full-batch steps, at least 1 (default 3000)")
-    p.add_argument("--rate", type=_rate, default=0.5,
+    p.add_argument("--rate", type=rate_arg, default=0.5,
                    help="learning rate, a finite number >= 0 (default 0.5)")
     p.add_argument("--seed", type=int, default=0,
                    help="seed of the initial weights (default 0)")

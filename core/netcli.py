@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from .cliargs import check_output, count_arg, need_cost, positive_arg, rate_arg, whole_arg
 from .errors import GatesError, suggest
 
 #: ``gates draw``'s exit status when a picture was asked for but Graphviz is missing
@@ -111,35 +111,6 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
-def need_cost(graph, arg: str) -> None:
-    """Refuse a network with no cost gate, naming the file and what to add."""
-    if not graph.costs:
-        raise GatesError(f"{arg}: the network has no [cost] section; add one naming the "
-                         f"cost gate, the prediction and the target, e.g. [cost] then "
-                         f"J = {{ gate = \"mse\", inputs = [\"PREDICTION\", \"TARGET\"] }}")
-
-
-def check_output(path: str | Path, option: str, suffixes: tuple[str, ...] = ()) -> None:
-    """Refuse, before any work, an output name that cannot be written.
-
-    Missing folders are created when the file is written; what is checked is
-    the suffix, that the name is not a folder and that the nearest existing
-    folder above it is a folder we may write in.
-    """
-    path = Path(path)
-    if suffixes and path.suffix.lower() not in suffixes:
-        raise GatesError(f"{option} {path}: use a name ending in {' or '.join(suffixes)}")
-    if path.is_dir():
-        raise GatesError(f"{option} {path}: that is a folder; give a file name")
-    parent = path.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    if not parent.is_dir():
-        raise GatesError(f"{option} {path}: {parent} is a file, not a folder")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise GatesError(f"{option} {path}: cannot write in the folder {parent}")
-
-
 def cmd_train(args: argparse.Namespace) -> int:
     from . import persist
     from .progress import Progress, loss_curve
@@ -180,47 +151,6 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rate(text: str) -> float:
-    """An argparse type: a finite number of at least 0 (a learning rate)."""
-    try:
-        x = float(text)
-    except ValueError:
-        x = float("nan")
-    if not math.isfinite(x) or x < 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number of at least 0, not {text!r}")
-    return x
-
-
-def _whole(text: str) -> int:
-    """An argparse type: a whole number (a seed)."""
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
-
-
-def _positive(text: str) -> int:
-    """An argparse type: a whole number of at least 1."""
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
-    return n
-
-
-def _count(text: str) -> int:
-    """An argparse type: a whole number of at least 0."""
-    try:
-        n = int(text)
-    except ValueError:
-        n = -1
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 0, not {text!r}")
-    return n
-
-
 def _data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("network", metavar="NETWORK",
                    help=f"a network file (.toml) or an example: {', '.join(EXAMPLES)}")
@@ -247,20 +177,20 @@ def register(sub) -> None:
     p = sub.add_parser("explain", help="trace one step of backprop, gate by gate "
                                        "(the seed's equations B1, B2, ...)")
     _data_args(p)
-    p.add_argument("--rows", type=_positive, default=None, help="use only the first N rows")
-    p.add_argument("--small", type=_count, default=12,
+    p.add_argument("--rows", type=positive_arg, default=None, help="use only the first N rows")
+    p.add_argument("--small", type=count_arg, default=12,
                    help="show arrays with at most this many elements in full (default 12)")
     p.add_argument("--shapes-only", action="store_true", help="shapes, no values")
     p.set_defaults(func=cmd_explain)
     p = sub.add_parser("train", help="train a network file on a CSV file and save it")
     _data_args(p)
-    p.add_argument("--epochs", type=_positive, default=1000,
+    p.add_argument("--epochs", type=positive_arg, default=1000,
                    help="passes over the data, at least 1 (default 1000)")
-    p.add_argument("--rate", type=_rate, default=0.1,
+    p.add_argument("--rate", type=rate_arg, default=0.1,
                    help="learning rate, a finite number >= 0 (default 0.1)")
-    p.add_argument("--batch-size", type=_positive, default=None,
+    p.add_argument("--batch-size", type=positive_arg, default=None,
                    help="minibatch size (default: the whole data set)")
-    p.add_argument("--seed", type=_whole, default=0, help="shuffling seed")
+    p.add_argument("--seed", type=whole_arg, default=0, help="shuffling seed")
     p.add_argument("-o", "--output", metavar="FILE.toml",
                    help="where to save the trained network (default NAME-trained.toml; "
                         "the parameters go beside it as .npz; missing folders are "

@@ -8,6 +8,7 @@ import sys
 import warnings
 from typing import Sequence
 
+from .cliargs import positive_arg, rate_arg
 from .errors import GatesError
 
 
@@ -47,10 +48,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(epochs=args.epochs, rate=args.rate, seed=args.seed)
 
 
+class _Version(argparse.Action):
+    """--version: the installed distribution's version, looked up only when asked."""
+
+    def __init__(self, option_strings, dest, **kw):
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import PackageNotFoundError, version
+        try:
+            text = version("gates")
+        except PackageNotFoundError:
+            text = "(not installed as a distribution)"
+        print(f"gates {text}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gates", description="Neural networks as graphs of plugin gates.")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.subcommands = sub.choices  # main() hands unknown options to their subcommand
     p = sub.add_parser("list", help="list every registered gate")
     p.add_argument("--json", action="store_true", help="print a JSON list of objects")
     p.set_defaults(func=cmd_list)
@@ -58,9 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON list of objects")
     p.set_defaults(func=cmd_plugins)
     p = sub.add_parser("demo", help="train the seed's [2, 3, 1] network on XOR")
-    p.add_argument("--epochs", type=int, default=3000)
-    p.add_argument("--rate", type=float, default=0.5)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--epochs", type=positive_arg, default=3000,
+                   help="full-batch steps, at least 1 (default 3000)")
+    p.add_argument("--rate", type=rate_arg, default=0.5,
+                   help="learning rate, a finite number >= 0 (default 0.5)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the initial weights (default 0)")
     p.set_defaults(func=cmd_demo)
     from .netcli import register as register_network_commands
     register_network_commands(sub)  # draw, explain, train
@@ -87,7 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # `gates list --bogus`: the error and usage of `list`, not of `gates`
+        where = parser.subcommands.get(getattr(args, "command", None) or "", parser)
+        where.error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

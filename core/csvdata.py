@@ -66,7 +66,7 @@ def read_columns(path: str | Path, mapping: Mapping[str, list[str]],
         for c in columns:
             if c not in header:
                 raise DataError(f"{path}: no column named {c!r} (for input {name!r})"
-                                f"{suggest(c, header)}; the columns are: {', '.join(header)}")
+                                f"{suggest(c, header, 'the columns are')}")
             if header.count(c) > 1:
                 raise DataError(f"{path}: the column name {c!r} (for input {name!r}) appears "
                                 f"{header.count(c)} times in the first row; which one is meant?")
@@ -74,7 +74,11 @@ def read_columns(path: str | Path, mapping: Mapping[str, list[str]],
         array = np.empty((len(body), len(index)), dtype=dtype)
         for r, (line, row) in enumerate(body):
             for k, (c, j) in enumerate(zip(columns, index)):
-                cell = row[j].strip() if j < len(row) else "(missing)"
+                if j >= len(row):
+                    raise DataError(f"{path}:{line}: row {r + 1} has {len(row)} cell"
+                                    f"{'' if len(row) == 1 else 's'}, the header has "
+                                    f"{len(header)} (no value for column {c!r})")
+                cell = row[j].strip()
                 try:
                     array[r, k] = value = float(cell)
                 except ValueError:

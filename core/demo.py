@@ -28,7 +28,8 @@ def run_demo(epochs: int = 3000, rate: float = 0.5, seed: int = 0, print=print) 
     prediction = net.predict({"X": X})["a3"]
     print("\n  x1  x2   target   prediction")
     for x, y, p in zip(X, Y, prediction):
-        print(f"  {x[0]:.0f}   {x[1]:.0f}   {y[0]:6.3f}   {p[0]:10.6f}")
+        shown = round(float(p[0]), 6) + 0.0  # + 0.0: a tiny negative shows as 0, not -0
+        print(f"  {x[0]:.0f}   {x[1]:.0f}   {y[0]:6.3f}   {shown:10.6f}")
     first, last = history.losses[0], history.losses[-1]
     print(f"\nJ went from {first:.4g} to {last:.3g}.")
     return 0 if last < first else 1

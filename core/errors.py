@@ -40,10 +40,20 @@ class GateContractError(GatesError):
     """A gate returned something the contract does not allow."""
 
 
-def suggest(name: str, known: Iterable[str]) -> str:
-    """'; did you mean ...?' for a mistyped name, or ''."""
+def suggest(name: str, known: Iterable[str], listing: str | None = None) -> str:
+    """'; did you mean ...?' for a mistyped name, or ''.
+
+    With ``listing`` (e.g. "the columns are") the known names follow, so a
+    caller need not add '; known: ...' after a question mark:
+    "; did you mean 'xor'? The columns are: x1, x2, xor" or, with no close
+    name, "; the columns are: a, b".
+    """
     known = list(known)
     lower = {k.lower(): k for k in known}
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.5) or \
         [lower[k] for k in difflib.get_close_matches(name.lower(), list(lower), n=3, cutoff=0.5)]
-    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    if listing is None:
+        return hint
+    names = f"{listing}: {', '.join(known)}"
+    return f"{hint} {names[0].upper()}{names[1:]}" if hint else f"; {names}"

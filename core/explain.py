@@ -31,6 +31,7 @@ class Passed:
     input: str
     raw: np.ndarray  # as the gate returned it (may be batch-shaped)
     diff: np.ndarray  # summed back to the input's shape
+    position: int = 0  # which of the gate's inputs: mul(a, a) passes to a twice
 
 
 @attrs.define
@@ -101,7 +102,7 @@ def explain(graph: Graph, feed: Mapping[str, Any], wrt: Iterable[str] | None = N
 
     def record(node: Node, top_diff, local_diffs, bottom_diffs) -> None:
         passed = []
-        for i, diff in zip(node.inputs, bottom_diffs or ()):
+        for k, (i, diff) in enumerate(zip(node.inputs, bottom_diffs or ())):
             if diff is None:
                 continue
             raw = np.array(diff, copy=True)
@@ -109,7 +110,7 @@ def explain(graph: Graph, feed: Mapping[str, Any], wrt: Iterable[str] | None = N
             summed = unbroadcast(raw, shape) if raw.shape != shape and \
                 reducible(raw.shape, shape) else raw
             counter[0] += 1
-            passed.append(Passed(counter[0], i, raw, np.array(summed, copy=True)))
+            passed.append(Passed(counter[0], i, raw, np.array(summed, copy=True), k))
         local = None if local_diffs is None else np.array(local_diffs, copy=True)
         steps.append(GateStep(node, np.array(top_diff, copy=True), local, passed))
 

@@ -18,6 +18,13 @@ def _indent(text: str, pad: str) -> str:
     return "\n".join(pad + line for line in text.splitlines())
 
 
+def _through(node, p, form: str = "{gate}, input {k}") -> str:
+    """The gate a part of a sum came through, with the input position if it reads twice."""
+    if node.inputs.count(p.input) == 1:
+        return node.name
+    return form.format(gate=node.name, k=p.position)
+
+
 def _chains(ex: Explanation) -> tuple[str, dict[str, list[str]]]:
     """The symbol of the total cost, and for each node the factors of dJ/dnode."""
     costs = [s.node.name for s in ex.steps if s.node.spec.kind == "cost"]
@@ -82,6 +89,12 @@ def render(ex: Explanation, *, small: int = SMALL, precision: int = 4,
                "(gradients in the picture's green):")
     out.append("  bottom_diff = top_diff x local_diff; a node read by several gates "
                "sums what they pass back")
+    parts: dict[str, list[tuple[str, int]]] = {}  # node: (reader label, B number)
+    for s in ex.steps:
+        for p in s.passed:
+            label = _through(s.node, p, "{gate} (input {k})")
+            parts.setdefault(p.input, []).append((label, p.index))
+    last = {ps[-1][1]: n for n, ps in parts.items() if len(ps) > 1}  # the sum's place
     for s in ex.steps:
         node, spec = s.node, s.node.spec
         out.append("")
@@ -110,7 +123,7 @@ def render(ex: Explanation, *, small: int = SMALL, precision: int = 4,
         for p in s.passed:
             lhs = f"d{total}/d{p.input}"
             if len(readers.get(p.input, [])) > 1:
-                lhs = f"{lhs} (the part through {node.name})"
+                lhs = f"{lhs} (the part through {_through(node, p)})"
             factors = chain.get(node.name, [f"d{total}/d{node.name}"]) + \
                 [f"d{node.name}/d{p.input}"]
             how = ("top_diff x local_diff, elementwise" if s.local_diff is not None
@@ -123,11 +136,17 @@ def render(ex: Explanation, *, small: int = SMALL, precision: int = 4,
             out.append(f"          = {how}    {shape}")
             if show_values:
                 out.append(_indent(val(p.diff), " " * 8))
+        for n in (last[p.index] for p in s.passed if p.index in last):
+            # every part of dJ/dn is in: the sum comes before anything uses it
+            total_diff = sum(p.diff for t in ex.steps for p in t.passed if p.input == n)
+            out.append("")
+            out.append(f"  d{total}/d{n} = sum of the bottom_diffs from "
+                       f"{', '.join(r for r, _ in parts[n])} "
+                       f"({' + '.join(f'B{b}' for _, b in parts[n])})    "
+                       f"{shape_text(values[n].shape)}")
+            if show_values:
+                out.append(_indent(val(total_diff), " " * 8))
     out.append("")
-    fan = [n for n, r in readers.items() if len(r) > 1]
-    for n in fan:
-        out.append(f"  d{total}/d{n} = sum of the bottom_diffs from {', '.join(readers[n])}"
-                   f"    {shape_text(values[n].shape)}")
     params = [n for n in g.params if n in ex.grads]
     if params:
         out.append(f"The update, W_i <- W_i - lambda_i d{total}/dW_i (seed 000, Eq. 1), "

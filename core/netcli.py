@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .cliargs import check_output, count_arg, need_cost, positive_arg, rate_arg, whole_arg
 from .errors import GatesError, suggest
 
 #: ``gates draw``'s exit status when a picture was asked for but Graphviz is missing
@@ -32,8 +33,9 @@ def load_network(arg: str):
         return mlp([2, 3, 1], "sigmoid", output_activation=None, cost="mse"), arg, \
             {"X": X, "Y": Y}
     if not path.exists():
-        raise GatesError(f"no network file {arg!r}; give a .toml network file or one of "
-                         f"the examples: {', '.join(EXAMPLES)}")
+        hint = suggest(arg, EXAMPLES)
+        raise GatesError(f"no network file {arg!r}{hint or ';'} {'Give' if hint else 'give'} "
+                         f"a .toml network file or one of the examples: {', '.join(EXAMPLES)}")
     return netfile.load(path), netfile.read(path).name, None  # a saved one with its values
 
 
@@ -45,8 +47,7 @@ def data_feed(graph, args: argparse.Namespace, example_feed, *, need: bool):
         for name in mapping:
             if name not in graph.inputs:
                 raise GatesError(f"--columns {name}=...: the network has no input {name!r}"
-                                 f"{suggest(name, graph.inputs)}; its inputs are: "
-                                 f"{', '.join(graph.inputs)}")
+                                 f"{suggest(name, graph.inputs, 'its inputs are')}")
         needed = [n for n in graph.inputs if n in graph.order(graph.costs or None)]
         feed = read_columns(args.data, mapping, needed, graph.dtype)
         return {name: _fit(graph, name, array, mapping) for name, array in feed.items()}
@@ -101,6 +102,7 @@ def cmd_draw(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from .explain import explain
     graph, name, example = load_network(args.network)
+    need_cost(graph, args.network)
     feed = data_feed(graph, args, example, need=True)
     if args.rows:
         feed = {k: v[:args.rows] for k, v in feed.items()}
@@ -114,6 +116,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     from .progress import Progress, loss_curve
     from .train import train
     graph, name, example = load_network(args.network)
+    need_cost(graph, args.network)
+    out = Path(args.output) if args.output else Path(f"{name}-trained.toml")
+    check_output(persist.network_path(out), "-o")
+    if args.history:
+        check_output(args.history, "--history")
+    if args.curve:
+        check_output(args.curve, "--curve", (".svg", ".png"))
     feed = data_feed(graph, args, example, need=True)
     rows = len(next(iter(feed.values())))
     steps_per_epoch = 1 if not args.batch_size else math.ceil(rows / args.batch_size)
@@ -132,7 +141,6 @@ def cmd_train(args: argparse.Namespace) -> int:
     first, last = history.losses[0], history.losses[-1]
     print(f"J went from {first:.6g} to {last:.6g} in {len(history.losses)} steps "
           f"({progress.speed():.0f} steps/s)")
-    out = Path(args.output) if args.output else Path(f"{name}-trained.toml")
     toml_path, npz_path = persist.save(graph, out, name=name, notes={
         "epochs": args.epochs, "steps": len(history.losses), "final_loss": last})
     print(f"saved the trained network to {toml_path} and {npz_path}")
@@ -141,17 +149,6 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.curve:
         print(f"drew the loss curve to {loss_curve(progress.losses, args.curve)}")
     return 0
-
-
-def _positive(text: str) -> int:
-    """An argparse type: a whole number of at least 1."""
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
-    return n
 
 
 def _data_args(p: argparse.ArgumentParser) -> None:
@@ -180,21 +177,28 @@ def register(sub) -> None:
     p = sub.add_parser("explain", help="trace one step of backprop, gate by gate "
                                        "(the seed's equations B1, B2, ...)")
     _data_args(p)
-    p.add_argument("--rows", type=_positive, default=None, help="use only the first N rows")
-    p.add_argument("--small", type=int, default=12,
+    p.add_argument("--rows", type=positive_arg, default=None, help="use only the first N rows")
+    p.add_argument("--small", type=count_arg, default=12,
                    help="show arrays with at most this many elements in full (default 12)")
     p.add_argument("--shapes-only", action="store_true", help="shapes, no values")
     p.set_defaults(func=cmd_explain)
     p = sub.add_parser("train", help="train a network file on a CSV file and save it")
     _data_args(p)
-    p.add_argument("--epochs", type=_positive, default=1000)
-    p.add_argument("--rate", type=float, default=0.1, help="learning rate (default 0.1)")
-    p.add_argument("--batch-size", type=_positive, default=None,
+    p.add_argument("--epochs", type=positive_arg, default=1000,
+                   help="passes over the data, at least 1 (default 1000)")
+    p.add_argument("--rate", type=rate_arg, default=0.1,
+                   help="learning rate, a finite number >= 0 (default 0.1)")
+    p.add_argument("--batch-size", type=positive_arg, default=None,
                    help="minibatch size (default: the whole data set)")
-    p.add_argument("--seed", type=int, default=0, help="shuffling seed")
+    p.add_argument("--seed", type=whole_arg, default=0, help="shuffling seed")
     p.add_argument("-o", "--output", metavar="FILE.toml",
                    help="where to save the trained network (default NAME-trained.toml; "
-                        "the parameters go beside it as .npz)")
-    p.add_argument("--history", metavar="FILE.csv", help="write the loss of every step")
-    p.add_argument("--curve", metavar="FILE.svg|png", help="draw the loss curve")
+                        "the parameters go beside it as .npz; missing folders are "
+                        "created)")
+    p.add_argument("--history", metavar="FILE.csv", help="write the loss of every step "
+                   "(missing folders are created)")
+    p.add_argument("--curve", metavar="FILE.svg|png",
+                   help="draw the loss curve: title and scale, the loss range and the "
+                        "first and last step (the PNG in a small pixel font; missing "
+                        "folders are created)")
     p.set_defaults(func=cmd_train)

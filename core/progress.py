@@ -157,18 +157,23 @@ def loss_curve_svg(losses: Sequence[float], path: str | Path | None = None, *,
            "</svg>"]
     text = "\n".join(svg) + "\n"
     if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(text, encoding="utf-8")
     return text
 
 
 def loss_curve_png(losses: Sequence[float], path: str | Path, *, width: int = 640,
                    height: int = 360, log: bool | None = None) -> Path:
-    """A PNG line chart of ``losses``: axes and the curve, no text."""
-    m = 24
+    """A PNG line chart of ``losses``: axes, the curve and, in a 5x7 pixel font, the
+    title, the loss at the top and bottom of the axis and the first and last step."""
+    labelled = width >= 320 and height >= 160  # room for the labels; else the curve only
+    m = 56 if labelled else 24
     img = np.full((height, width, 3), 255, dtype=np.uint8)
     img[height - m, m:width - m + 1] = (55, 65, 81)
     img[m:height - m + 1, m] = (55, 65, 81)
-    xs, ys, *_ = _curve(losses, width, height, m, log)
+    xs, ys, log, lo, hi = _curve(losses, width, height, m, log)
+    if labelled:
+        _png_labels(img, len(losses), log, lo, hi, m)
     ok = np.isfinite(ys)
     for x0, y0, x1, y1 in zip(xs[:-1][ok[:-1]], ys[:-1][ok[:-1]], xs[1:][ok[1:]],
                               ys[1:][ok[1:]]):
@@ -179,6 +184,21 @@ def loss_curve_png(losses: Sequence[float], path: str | Path, *, width: int = 64
     if xs.size == 1:
         img[int(ys[0]), int(xs[0])] = (21, 128, 61)
     return write_png(img, path)
+
+
+def _png_labels(img: np.ndarray, n: int, log: bool, lo: float, hi: float, m: int) -> None:
+    """The SVG's labels in pixels: title and scale, the loss range, the first and last step."""
+    from .pngfont import HEIGHT, draw_text, text_width
+    height, width = img.shape[:2]
+    fmt = (lambda v: f"{10 ** v:.3g}") if log else (lambda v: f"{v:.3g}")
+    title = "loss (log scale)" if log else "loss"
+    draw_text(img, title, (width - text_width(title)) // 2, 16)
+    for value, y in ((hi, m), (lo, height - m)):
+        label = fmt(value) if np.isfinite(value) else ""
+        draw_text(img, label, m - 4 - text_width(label), y - HEIGHT // 2)
+    draw_text(img, "1", m - 2, height - m + 6)
+    draw_text(img, str(n), width - m - text_width(str(n)) // 2, height - m + 6)
+    draw_text(img, "step", (width - text_width("step")) // 2, height - 20)
 
 
 def write_png(rgb: np.ndarray, path: str | Path) -> Path:

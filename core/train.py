@@ -45,6 +45,10 @@ class History:
     def final(self) -> float:
         return self.epoch_losses[-1] if self.epoch_losses else float("nan")
 
+    def __repr__(self) -> str:  # the losses themselves may be millions long
+        ends = f", first {self.losses[0]:.6g}, last {self.losses[-1]:.6g}" if self.losses else ""
+        return f"History({len(self.losses)} steps{ends}, {len(self.epoch_losses)} epochs)"
+
 
 def batches(data: Mapping[str, np.ndarray], batch_size: int | None,
             rng: np.random.Generator | None):

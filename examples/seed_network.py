@@ -32,7 +32,8 @@ def main():
         print(f"{name:6s} {kind:9s} {fmt(value):>8s} {fmt(grad):>9s}")
     history = train(net, feed, epochs=3000, rate=0.5)
     print(f"\ntrained 3000 steps: J from {history.losses[0]:.4f} to {history.losses[-1]:.3g}")
-    print("predictions:", np.round(net.forward(feed, outputs=["a3"])["a3"].ravel(), 4))
+    # + 0.0 after rounding: a tiny negative prints as 0., not -0.
+    print("predictions:", np.round(net.forward(feed, outputs=["a3"])["a3"].ravel(), 4) + 0.0)
     return net, history
 
 

@@ -93,7 +93,8 @@ def test_fan_out_sums_the_bottom_diffs():
     g.gate("mse", "q", "t", name="J")
     step = explain(g, {"x": np.array(2.0), "t": np.array(0.0)})
     assert step.readers()["p"] == ["q", "q"]
-    assert "dJ/dp = sum of the bottom_diffs from q, q" in step.text()
+    assert "dJ/dp = sum of the bottom_diffs from q (input 0), q (input 1) (B2 + B3)" \
+        in step.text()
 
 
 def test_value_text_small_in_full_large_summarised():

@@ -34,8 +34,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .discovery import default_registry
     for name in args.checks or ():
         if name not in CHECK_NAMES:
-            hint = suggest(name, CHECK_NAMES) or f"; the checks are: {', '.join(CHECK_NAMES)}"
-            raise GatesError(f"unknown check {name!r}{hint}")
+            raise GatesError(f"unknown check {name!r}"
+                             f"{suggest(name, CHECK_NAMES, 'the checks are')}")
     registry = default_registry()
     specs = [registry.get(n) for n in args.names] if args.names else registry.specs()
     rows, failures, records, idle = [], [], [], []

@@ -11,7 +11,6 @@ values when an array is small.
 from __future__ import annotations
 
 from .explain import SMALL, Explanation, shape_text, value_text
-from .registry import LOCAL
 
 
 def _indent(text: str, pad: str) -> str:
@@ -98,9 +97,8 @@ def render(ex: Explanation, *, small: int = SMALL, precision: int = 4,
     for s in ex.steps:
         node, spec = s.node, s.node.spec
         out.append("")
-        dist = f"{spec.distribution or LOCAL}{' ' + spec.version if spec.version else ''}"
         out.append(f"  {node.name} = {spec.name}({', '.join(node.inputs)})    "
-                   f"{spec.kind} '{spec.name}', plugin '{spec.plugin}' ({dist})")
+                   f"{spec.kind} '{spec.name}', plugin '{spec.plugin}' ({spec.origin})")
         doc = node.gate.describe()
         if doc:
             out.append(f"      {doc}")

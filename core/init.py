@@ -35,7 +35,7 @@ def initialise(init: str, shape: tuple[int, ...], rng: np.random.Generator,
     try:
         make = INITIALISERS[init]
     except KeyError:
-        raise GraphError(f"unknown initialiser {init!r}{suggest(init, INITIALISERS)}; "
-                         f"known: {', '.join(INITIALISERS)}") from None
+        raise GraphError(f"unknown initialiser {init!r}"
+                         f"{suggest(init, INITIALISERS, 'the initialisers are')}") from None
     value = make(rng, tuple(shape))
     return np.asarray(value * scale if scale != 1.0 else value, dtype=dtype)

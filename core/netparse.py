@@ -166,8 +166,9 @@ def _param(name: str, entry: Any, err, declare) -> dict[str, Any]:
                       "params", name, "value")
     init = entry.get("init", "lecun")
     if not isinstance(init, str) or init not in INITIALISERS:
-        raise err(f"unknown initialiser {init!r}{suggest(str(init), INITIALISERS)}; known: "
-                  f"{', '.join(INITIALISERS)}", "params", name, "init")
+        raise err(f"unknown initialiser {init!r}"
+                  f"{suggest(str(init), INITIALISERS, 'the initialisers are')}",
+                  "params", name, "init")
     for key in ("rate", "scale"):
         if key in entry and not _number(entry[key]):
             raise err(f"{key} must be a number, not {entry[key]!r}", "params", name, key)
@@ -215,8 +216,8 @@ def _entry(entry: Any, err, *path: str) -> dict[str, Any]:
 def _known(entry: Mapping[str, Any], allowed: Iterable[str], err, *path: str) -> None:
     for key in entry:
         if key not in allowed:
-            raise err(f"unknown key {key!r}{suggest(key, allowed)}; known keys: "
-                      f"{', '.join(sorted(allowed))}", *path, key)
+            raise err(f"unknown key {key!r}{suggest(key, sorted(allowed), 'the keys are')}",
+                      *path, key)
 
 
 def _shape(value: Any, err, batch_ok: bool, *path: str) -> tuple[int | None, ...]:

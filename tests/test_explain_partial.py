@@ -88,3 +88,34 @@ def test_b1_is_the_seeds_first_equation_and_several_costs_add_up():
     two = explain(g, {"x": np.array([1.0]), "t": np.array([0.0])}).text()
     assert "dJ/dp (the part through J1) = dJ/dJ1 . dJ1/dp" in two
     assert re.search(r"dJ/dp = sum of the bottom_diffs from J2, J1 ", two)  # backward order, the same every run
+
+
+def test_a_gate_from_a_local_plugin_reads_local_in_the_trace():
+    from core import Activation, Graph, Registry, hookimpl
+
+    class Twice(Activation):
+        """2 x."""
+        name = "twice"
+
+        def forward(self, x, out=None):
+            return 2 * x
+
+        def derivative(self, x, y, out=None):
+            return 0 * x + 2
+
+    class Local:
+        @hookimpl
+        def register_gates(self, register):
+            register(Twice)
+
+    import gates.builtin
+    registry = Registry()
+    registry.register(gates.builtin, name="seed", distribution="gates", version="0.1.0")
+    registry.register(Local(), name="here")
+    g = Graph(registry=registry)
+    g.input("x")
+    g.input("t")
+    g.gate("twice", "x", name="y")
+    g.gate("mse", "y", "t", name="J")
+    text = explain(g, {"x": np.array([1.0]), "t": np.array([0.0])}, wrt=["x"]).text()
+    assert "activation 'twice', plugin 'here' (local)" in text and "((local))" not in text

@@ -79,3 +79,14 @@ def test_a_wrong_input_name_reads_well(tmp_path, capsys):
     err = capsys.readouterr().err
     assert rc == 1 and "no input 'Xx'; did you mean 'X'? Its inputs are: X, Y" in err
     assert "?;" not in err
+
+
+def test_unknown_names_read_as_one_sentence_with_the_known_ones():
+    import numpy as np
+    import pytest
+    from core import GraphError
+    from core.init import initialise
+    with pytest.raises(GraphError) as info:
+        initialise("lecunn", (2, 3), np.random.default_rng(0), np.float64)
+    message = str(info.value)
+    assert "did you mean 'lecun'? The initialisers are: " in message and "?;" not in message

@@ -49,7 +49,7 @@ def compile_plan(graph: Graph, outputs: Iterable[str] | None, wrt: Iterable[str]
     if not costs:
         raise GraphError("the graph has no cost gate to differentiate; add one "
                          "(e.g. 'mse') reading the prediction and the target, or "
-                         "name the node to differentiate with of=[...]")
+                         "(for value_and_grad) name the node to differentiate with of=[...]")
     wrt = tuple(wrt)
     for w in wrt:
         graph[w]  # unknown names raise with a suggestion

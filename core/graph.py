@@ -257,7 +257,7 @@ class Graph:
 
 
 def _check_name(name: Any) -> None:
-    """Refuse a name a network file could not hold (the rule lives in ``netspec``)."""
+    """Refuse a name a network file could not hold (the rule lives in ``core.rules``)."""
     problem = name_problem(name)
     if problem:
         raise GraphError(problem)

@@ -64,18 +64,22 @@ def need_cost(graph, arg: str) -> None:
                          f"J = {{ gate = \"mse\", inputs = [\"PREDICTION\", \"TARGET\"] }}")
 
 
-def check_output(path: str | Path, option: str, suffixes: tuple[str, ...] = ()) -> None:
-    """Refuse, before any work, an output name that cannot be written.
+def check_output(path: str | Path, option: str, suffixes: tuple[str, ...] = ()) -> Path:
+    """Refuse, before any work, an output name that cannot be written; return it.
 
-    Missing folders are created when the file is written; what is checked is
-    the suffix, that the name is not a folder and that the nearest existing
-    folder above it is a folder we may write in.
+    The name must be a file name (not empty, not a folder), end in one of
+    ``suffixes`` when given, and sit in a folder we may write in; missing
+    folders are created here, as ``mkdir -p`` would, so that a folder that
+    cannot be made is refused now rather than after a long run.
     """
-    path = Path(path)
-    if suffixes and path.suffix.lower() not in suffixes:
-        raise GatesError(f"{option} {path}: use a name ending in {' or '.join(suffixes)}")
+    text = str(path)
+    path = Path(text)
+    if not text.strip() or path.name in ("", "..") or text.endswith(("/", os.sep)):
+        raise GatesError(f"{option} {text!r}: give a file name")
     if path.is_dir():
         raise GatesError(f"{option} {path}: that is a folder; give a file name")
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise GatesError(f"{option} {path}: use a name ending in {' or '.join(suffixes)}")
     parent = path.parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
@@ -83,3 +87,9 @@ def check_output(path: str | Path, option: str, suffixes: tuple[str, ...] = ()) 
         raise GatesError(f"{option} {path}: {parent} is a file, not a folder")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise GatesError(f"{option} {path}: cannot write in the folder {parent}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GatesError(f"{option} {path}: cannot make its folder {path.parent}: "
+                         f"{exc.strerror or exc}") from None
+    return path

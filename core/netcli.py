@@ -84,8 +84,8 @@ def cmd_draw(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    out = Path(args.output)
-    fmt = (out.suffix.lstrip(".") or "svg").lower()
+    out = check_output(args.output, "-o", tuple(f".{f}" for f in PICTURES) + (".dot",))
+    fmt = out.suffix.lstrip(".").lower()
     if fmt in PICTURES and dot_program() is None:
         fallback = render(text, out.with_suffix(".dot"))
         print(f"gates: Graphviz's 'dot' program is not installed, so {out} was not drawn; "
@@ -117,11 +117,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     from .train import train
     graph, name, example = load_network(args.network)
     need_cost(graph, args.network)
-    out = Path(args.output) if args.output else Path(f"{name}-trained.toml")
+    out = Path(f"{name}-trained.toml") if args.output is None else \
+        check_output(args.output, "-o")  # the name as given: not a folder, not empty
     check_output(persist.network_path(out), "-o")
-    if args.history:
+    if args.history is not None:
         check_output(args.history, "--history")
-    if args.curve:
+    if args.curve is not None:
         check_output(args.curve, "--curve", (".svg", ".png"))
     feed = data_feed(graph, args, example, need=True)
     rows = len(next(iter(feed.values())))

@@ -77,8 +77,11 @@ def train(graph: Graph, data: Mapping[str, Any], *, epochs: int = 100,
     counted from 0 and the steps taken so far; it may return True to stop early.
     Error messages count epochs and steps from 1, as ``gates train`` shows them.
     """
-    if epochs < 1:
-        raise GraphError(f"epochs must be at least 1, got {epochs}")
+    if not _whole(epochs) or epochs < 1:
+        raise GraphError(f"epochs must be a whole number of at least 1, got {epochs!r}")
+    if batch_size is not None and (not _whole(batch_size) or batch_size < 1):
+        raise GraphError(f"batch_size must be None (the whole data) or a whole number of "
+                         f"at least 1, got {batch_size!r}")
     data = {k: feed_array(k, v, graph.dtype) for k, v in data.items()}
     if not data:
         raise GraphError("no training data was given")
@@ -126,3 +129,7 @@ def _smaller(opt: SGD, graph: Graph) -> str:
     if len(used) == len(graph.params):  # the global rate is used by no parameter
         return f"try smaller per-parameter rates than {listed}"
     return f"try a smaller rate than {opt.rate}, or smaller per-parameter rates than {listed}"
+
+
+def _whole(n: Any) -> bool:
+    return isinstance(n, (int, np.integer)) and not isinstance(n, bool)

@@ -62,3 +62,18 @@ def test_divergence_is_reported_before_the_bad_update(registry):
     with pytest.raises(GraphError, match="loss became"), np.errstate(all="ignore"):
         train(net, data, epochs=500, rate=1e6)
     assert all(np.isfinite(p).all() for p in net.params.values())
+
+
+
+@pytest.mark.parametrize("kw, said", [
+    ({"batch_size": -1}, "batch_size must be None (the whole data) or a whole number"),
+    ({"batch_size": 0}, "got 0"), ({"batch_size": "2"}, "got '2'"),
+    ({"epochs": 1.5}, "epochs must be a whole number of at least 1, got 1.5"),
+    ({"epochs": 0}, "got 0"), ({"epochs": True}, "got True")])
+def test_bad_epochs_and_batch_sizes_are_refused_naming_them(kw, said):
+    net = mlp([2, 3, 1], "sigmoid", cost="mse")
+    before = {k: v.copy() for k, v in net.params.items()}
+    with pytest.raises(GraphError) as info:
+        train(net, {"X": np.zeros((4, 2)), "Y": np.zeros((4, 1))}, **kw)
+    assert said in str(info.value)
+    assert all(np.array_equal(before[k], v) for k, v in net.params.items())

@@ -51,6 +51,10 @@ def read_columns(path: str | Path, mapping: Mapping[str, list[str]],
     if not body:
         raise DataError(f"{path}: no data rows; the first row names the columns and each "
                         f"row after it is one example")
+    for r, (line, row) in enumerate(body):
+        if len(row) > len(header):  # a stray cell: the columns may have shifted
+            raise DataError(f"{path}:{line}: row {r + 1} has {len(row)} cells, the header "
+                            f"has {len(header)}")
     mapping = dict(mapping)
     for name in inputs:
         if name not in mapping:

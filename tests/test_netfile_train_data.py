@@ -26,6 +26,7 @@ def csv(tmp_path, text):
     ("x1,x2,xor\n0,0,0\n0,abc,1\n", "data.csv:3: row 2, column 'x2': 'abc' is not a number"),
     ("x1,x2,xor\n0,0,0\n0,1\n", "data.csv:3: row 2 has 2 cells, the header has 3 (no value for "
      "column 'xor')"),
+    ("x1,x2,xor\n0,0,0,5\n", "data.csv:2: row 1 has 4 cells, the header has 3"),
     ("x1,x2,xor\n0,nan,0\n", "data.csv:2: row 1, column 'x2': 'nan' is not a finite number"),
     ("x1,x2,xor\n", "data.csv: no data rows"),
     ("a,b,c\n0,0,0\n", "no column named 'x1' (for input 'X'); the columns are: a, b, c"),

@@ -24,12 +24,15 @@ def run_demo(epochs: int = 3000, rate: float = 0.5, seed: int = 0, print=print) 
         if step in marks:
             print(f"  step {step:6d}   J = {loss:.6g}")
 
-    history = train(net, {"X": X, "Y": Y}, epochs=epochs, rate=rate, callback=report)
+    # a rate too large overflows on the way to a non-finite loss, which train reports
+    # as an error naming the rate: numpy's own warnings on the way would be noise
+    with np.errstate(over="ignore", invalid="ignore"):
+        history = train(net, {"X": X, "Y": Y}, epochs=epochs, rate=rate, callback=report)
     prediction = net.predict({"X": X})["a3"]
     print("\n  x1  x2   target   prediction")
     for x, y, p in zip(X, Y, prediction):
         shown = round(float(p[0]), 6) + 0.0  # + 0.0: a tiny negative shows as 0, not -0
         print(f"  {x[0]:.0f}   {x[1]:.0f}   {y[0]:6.3f}   {shown:10.6f}")
     first, last = history.losses[0], history.losses[-1]
-    print(f"\nJ went from {first:.4g} to {last:.3g}.")
+    print(f"\nJ went from {first:.4g} to {last:.4g}.")
     return 0 if last < first else 1

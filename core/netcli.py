@@ -134,9 +134,10 @@ def cmd_train(args: argparse.Namespace) -> int:
                       for k, v in feed.items())
           + f"; {args.epochs} epochs, {total} steps, rate {args.rate:g}")
     progress = Progress(total, rate=args.rate)
-    try:
-        history = train(graph, feed, epochs=args.epochs, batch_size=args.batch_size,
-                        rate=args.rate, seed=args.seed, callback=progress)
+    try:  # overflow on the way to a non-finite loss is reported by train, as an error
+        with np.errstate(over="ignore", invalid="ignore"):
+            history = train(graph, feed, epochs=args.epochs, batch_size=args.batch_size,
+                            rate=args.rate, seed=args.seed, callback=progress)
     finally:
         progress.close()
     first, last = history.losses[0], history.losses[-1]

@@ -35,3 +35,13 @@ def test_a_folder_that_cannot_be_made_is_refused_before_training(tmp_path, capsy
     assert rc == 1 and "cannot make its folder" in captured.err and "Permission denied" \
         in captured.err
     assert "training" not in captured.out
+
+
+@pytest.mark.parametrize("command", [["demo"], ["train", "seed", "-o", "{tmp}/n.toml"]])
+def test_a_diverging_run_ends_in_one_error_without_numpy_warnings(tmp_path, capsys, command):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning from numpy would raise here
+        rc = main([a.format(tmp=tmp_path) for a in command] + ["--rate", "1e200"])
+    err = capsys.readouterr().err
+    assert rc == 1 and "the loss became inf" in err and "try a smaller rate than 1e+200" in err

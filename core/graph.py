@@ -62,7 +62,8 @@ class Graph:
         self.inits: dict[str, dict[str, Any]] = {}
         #: the nodes that are the network's outputs (its predictions)
         self.outputs: list[str] = []
-        #: what the network is, in a sentence (kept by network files)
+        #: the network's name and what it is, in a sentence (kept by network files)
+        self.name = ""
         self.description = ""
         self._version = 0
         self._counter = 0

@@ -26,7 +26,7 @@ def build(spec: NetworkSpec, registry: Registry | None = None, *,
           values: Mapping[str, np.ndarray] | None = None, check_shapes: bool = True) -> Graph:
     """A Graph from a parsed file; ``values`` replace the parameters' initialisers."""
     g = Graph(registry, dtype=spec.dtype, seed=spec.seed)
-    g.description = spec.description
+    g.name, g.description = spec.name, spec.description
     for name, shape in spec.inputs.items():
         g.input(name, shape=shape)
     for name, p in spec.params.items():

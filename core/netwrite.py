@@ -17,7 +17,7 @@ from .registry import LOCAL
 from .tomlwrite import key, string, value
 
 
-def dumps(graph: Graph, *, name: str = "network", provenance: bool = False,
+def dumps(graph: Graph, *, name: str | None = None, provenance: bool = False,
           saved: Mapping[str, Any] | None = None, comment: str = "") -> str:
     """The network file text for ``graph``; ``provenance`` records each gate's plugin."""
     graph.order()  # refuses a cycle or an undefined input before writing
@@ -27,6 +27,7 @@ def dumps(graph: Graph, *, name: str = "network", provenance: bool = False,
                          f"{', '.join(map(repr, bad))} are not identifier-like (letters, "
                          f"digits and _, not starting with a digit); rename them")
     lines = [f"# {c}".rstrip() for c in comment.splitlines()]
+    name = name or getattr(graph, "name", "") or "network"
     lines += [f"format = {FORMAT}", "", "[network]", f"name = {string(name)}"]
     description = getattr(graph, "description", "")
     if description:

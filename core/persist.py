@@ -75,7 +75,7 @@ def save(graph: Graph, path: str | Path, *, name: str | None = None,
     digest = hashlib.sha256(blob).hexdigest()
     npz_path = toml_path.with_name(f"{toml_path.stem}-{digest[:HASH_CHARS]}.npz")
     saved = {"parameters": npz_path.name, "sha256": digest, **(notes or {})}
-    text = netfile.dumps(graph, name=name or toml_path.stem, provenance=True, saved=saved,
+    text = netfile.dumps(graph, name=name or graph.name or toml_path.stem, provenance=True, saved=saved,
                          comment="A trained gates network. Its parameters are in "
                                  f"{npz_path.name}; load it with core.load().")
     previous = _previous_parameters(toml_path)

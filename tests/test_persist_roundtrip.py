@@ -152,3 +152,12 @@ def test_version_differences_are_reported(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load(toml_path, registry=registry_with("1.2.0"))  # same version: silent
+
+
+def test_a_loaded_network_keeps_its_name_when_saved_again(tmp_path):
+    net = mlp([2, 3, 1], "sigmoid", cost="mse")
+    toml, _ = save(net, tmp_path / "first.toml", name="seed")
+    again, _ = save(load(toml), tmp_path / "second.toml")
+    assert re.search(r'^name = "seed"$', again.read_text(), re.M)
+    fresh, _ = save(mlp([2, 3, 1], "sigmoid", cost="mse"), tmp_path / "plain.toml")
+    assert re.search(r'^name = "plain"$', fresh.read_text(), re.M)  # no name: the file's

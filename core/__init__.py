@@ -34,8 +34,8 @@ import types
 
 # Imported at once: what a gate plugin needs (the kinds, the hook marker, the errors).
 from .contract import KINDS, Activation, Cost, Gate, Operator
-from .errors import (DuplicateGateError, GateContractError, GatesError, GraphError,
-                     PluginError, ShapeError, UnknownGateError)
+from .errors import (CycleError, DuplicateGateError, GateContractError, GatesError,
+                     GraphError, PluginError, ShapeError, UnknownGateError)
 from .hookspecs import hookimpl, hookspec
 
 # Everything else is imported on first use, so that ``gates list`` and a plugin's
@@ -62,7 +62,7 @@ __all__ = [
     "load_entry_points", "plugin_report", "PluginInfo", "PluginWarning",
     "Graph", "Node", "Executor", "Plan", "mlp", "train", "SGD", "History",
     "GatesError", "UnknownGateError", "DuplicateGateError", "PluginError",
-    "GraphError", "ShapeError", "GateContractError", "FeedError",
+    "GraphError", "ShapeError", "GateContractError", "FeedError", "CycleError",
     # seeing and keeping a network
     "to_dot", "render", "GraphvizError", "explain", "Explanation", "NetworkFileError",
     "save", "load", "PersistError", "MissingPluginError", "VersionWarning", "Progress",

@@ -32,6 +32,14 @@ class GraphError(GatesError):
     """A graph that cannot be built or run: wiring, arity, cycles, missing values."""
 
 
+class CycleError(GraphError):
+    """A graph whose wiring loops; ``cycle`` is the loop as a closed path of node names."""
+
+    def __init__(self, message: str, cycle: list[str]) -> None:
+        super().__init__(message)
+        self.cycle = cycle
+
+
 class ShapeError(GraphError, ValueError):
     """Values whose shapes cannot combine in a gate."""
 

@@ -15,7 +15,7 @@ import attrs
 import numpy as np
 
 from .contract import Gate
-from .errors import GraphError, suggest
+from .errors import CycleError, GraphError, suggest
 from .init import initialise
 from .rules import name_problem, rate_problem
 from .registry import GateSpec, Registry
@@ -195,8 +195,8 @@ class Graph:
                     ready.append(r)
         if len(order) != len(wanted):
             cycle = self._cycle([n for n in wanted if indegree[n] > 0])
-            raise GraphError(f"the graph has a cycle: {' -> '.join(cycle)} "
-                             f"(each node feeds the next)")
+            raise CycleError(f"the graph has a cycle: {' -> '.join(cycle)} "
+                             f"(each node feeds the next)", cycle)
         return order
 
     def _cycle(self, stuck: list[str]) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .errors import GraphError, UnknownGateError
+from .errors import CycleError, GraphError, UnknownGateError
 from .graph import Graph
 from .netparse import read
 from .netspec import NetworkSpec
@@ -56,6 +56,8 @@ def build(spec: NetworkSpec, registry: Registry | None = None, *,
                              "cost", entry.name, "gate")
     try:
         g.order()
+    except CycleError as exc:  # the line of the loop's first gate, at its inputs
+        raise spec.error(str(exc), *spec.key_of(exc.cycle[0]), "inputs") from None
     except GraphError as exc:
         stuck = [n for n in g.nodes if repr(n) in str(exc)]
         raise spec.error(str(exc), *spec.key_of(stuck[0]) if stuck else ()) from None

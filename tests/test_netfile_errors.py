@@ -87,8 +87,10 @@ def test_wrong_arity_and_cycle():
         netfile.build(netfile.parse(text))
     assert info.value.line == line_of(text, 'XW1 = {') and info.value.key == "gates.XW1.inputs"
     text = broken('inputs = ["XW1", "b1"]', 'inputs = ["XW1", "z3"]')
-    with pytest.raises(NetworkFileError, match="cycle"):
-        netfile.build(netfile.parse(text))
+    with pytest.raises(NetworkFileError, match="cycle: z2 -> a2 -> a2W2 -> z3 -> z2 ") as info:
+        netfile.build(netfile.parse(text, "seed.toml"))
+    # the line and key of the loop's first gate, as for every other wiring error
+    assert info.value.line == line_of(text, 'z2 = {') and info.value.key == "gates.z2.inputs"
 
 
 def test_shape_mismatch_names_the_gate_and_line():

@@ -8,20 +8,20 @@ long training run, not after it.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 from pathlib import Path
 
 from .errors import GatesError
+from .rules import rate_problem
 
 
 def rate_arg(text: str) -> float:
-    """An argparse type: a finite number of at least 0 (a learning rate)."""
+    """An argparse type: a learning rate, by the rule graphs and files use (core.rules)."""
     try:
         x = float(text)
     except ValueError:
-        x = float("nan")
-    if not math.isfinite(x) or x < 0:
+        x = None
+    if x is None or rate_problem(x):
         raise argparse.ArgumentTypeError(f"must be a finite number of at least 0, not {text!r}")
     return x
 
@@ -34,26 +34,22 @@ def whole_arg(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
 
 
-def positive_arg(text: str) -> int:
-    """An argparse type: a whole number of at least 1."""
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
-    return n
+def _whole_at_least(low: int):
+    """An argparse type: a whole number of at least ``low``."""
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            n = low - 1
+        if n < low:
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number of at least {low}, not {text!r}")
+        return n
+    return parse
 
 
-def count_arg(text: str) -> int:
-    """An argparse type: a whole number of at least 0."""
-    try:
-        n = int(text)
-    except ValueError:
-        n = -1
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 0, not {text!r}")
-    return n
+positive_arg = _whole_at_least(1)  # epochs, batch size, rows
+count_arg = _whole_at_least(0)  # how many elements count as small
 
 
 def need_cost(graph, arg: str) -> None:

@@ -12,8 +12,9 @@ from typing import Any, Mapping
 
 from .errors import GraphError
 from .graph import Graph
-from .netspec import BATCH, FORMAT, NODE_NAME
+from .netspec import BATCH, FORMAT
 from .registry import LOCAL
+from .rules import NODE_NAME_RULE, name_problem
 from .tomlwrite import key, string, value
 
 
@@ -21,11 +22,11 @@ def dumps(graph: Graph, *, name: str | None = None, provenance: bool = False,
           saved: Mapping[str, Any] | None = None, comment: str = "") -> str:
     """The network file text for ``graph``; ``provenance`` records each gate's plugin."""
     graph.order()  # refuses a cycle or an undefined input before writing
-    bad = [n for n in graph.nodes if not NODE_NAME.match(n)]
+    bad = [n for n in graph.nodes if name_problem(n)]
     if bad:
         raise GraphError(f"cannot write a network file: node name(s) "
-                         f"{', '.join(map(repr, bad))} are not identifier-like (letters, "
-                         f"digits and _, not starting with a digit); rename them")
+                         f"{', '.join(map(repr, bad))} are not identifier-like "
+                         f"({NODE_NAME_RULE}); rename them")
     lines = [f"# {c}".rstrip() for c in comment.splitlines()]
     name = name or getattr(graph, "name", "") or "network"
     lines += [f"format = {FORMAT}", "", "[network]", f"name = {string(name)}"]

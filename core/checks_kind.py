@@ -83,14 +83,19 @@ def backward_reads_honest(s: Subject, check: str) -> None:
     px = [x if "inputs" in reads else None for x in xs]
     py = y if "output" in reads else None
     if s.kind == "activation":
-        what, full, call = "derivative", [g.derivative(xs[0], y)], lambda: [g.derivative(px[0], py)]
+        what = "derivative"
+
+        def run(xs_, y_):
+            return [g.derivative(xs_[0], y_)]
     else:
-        top, needs = rng.standard_normal(y.shape), [True] * len(xs)
-        what, full = "local_gradient", list(g.local_gradient(top, xs, y, needs))
-        call = lambda: list(g.local_gradient(top, px, py, needs))  # noqa: E731
+        what, top, needs = "local_gradient", rng.standard_normal(y.shape), [True] * len(xs)
+
+        def run(xs_, y_):
+            return list(g.local_gradient(top, xs_, y_, needs))
+    full = run(xs, y)
     left_out = " and ".join(r for r in ("inputs", "output") if r not in reads)
     try:
-        given = call()
+        given = run(px, py)
     except Exception as exc:
         raise s.failure(check, f"{what} raised {type(exc).__name__}: {exc} when given None "
                         f"for its {left_out}, which backward_reads = {reads!r} says it does "

@@ -75,9 +75,10 @@ def save(graph: Graph, path: str | Path, *, name: str | None = None,
     digest = hashlib.sha256(blob).hexdigest()
     npz_path = toml_path.with_name(f"{toml_path.stem}-{digest[:HASH_CHARS]}.npz")
     saved = {"parameters": npz_path.name, "sha256": digest, **(notes or {})}
-    text = netfile.dumps(graph, name=name or graph.name or toml_path.stem, provenance=True, saved=saved,
-                         comment="A trained gates network. Its parameters are in "
-                                 f"{npz_path.name}; load it with core.load().")
+    comment = (f"A trained gates network. Its parameters are in {npz_path.name}; "
+               f"load it with core.load().")
+    text = netfile.dumps(graph, name=name or graph.name or toml_path.stem, provenance=True,
+                         saved=saved, comment=comment)
     previous = _previous_parameters(toml_path)
     atomic_write(npz_path, blob)
     atomic_write(toml_path, text.encode("utf-8"))

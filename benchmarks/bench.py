@@ -64,7 +64,7 @@ def data(sizes, batch, dtype, seed=0):
 
 def gates_step(sizes, batch, act, dtype, mode="planned"):
     from core import Executor, mlp
-    from core.plan import cache_of
+    from core.engine.state import cache_of
     ensure_tanh()
     X, Y, Ws, bs = data(sizes, batch, dtype)
     net = mlp(sizes, act, output_activation="identity", cost="mse", dtype=dtype)

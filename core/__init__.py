@@ -24,36 +24,43 @@ Composing and training a network::
     history = train(net, {"X": X, "Y": Y}, epochs=2000, rate=0.5)
 
 The engine knows no gate math: every gate, the built-in ones included, comes
-from a plugin found through the ``gates`` entry-point group.
+from a plugin found through the ``gates`` entry-point group. The subpackages,
+one per concern, are listed in docs/design.md.
 """
 from __future__ import annotations
 
-import importlib
-import sys
-import types
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 # Imported at once: what a gate plugin needs (the kinds, the hook marker, the errors).
-from .contract import KINDS, Activation, Cost, Gate, Operator
-from .errors import (CycleError, DuplicateGateError, GateContractError, GatesError,
-                     GraphError, PluginError, ShapeError, UnknownGateError)
-from .hookspecs import hookimpl, hookspec
+from core.errors import (CycleError, DuplicateGateError, GateContractError, GatesError,
+                         GraphError, PluginError, ShapeError, UnknownGateError)
+from core.gate.kinds import KINDS, Activation, Cost, Gate, Operator
+from core.hookspecs import hookimpl, hookspec
 
 # Everything else is imported on first use, so that ``gates list`` and a plugin's
 # import stay cheap: {public name: the module that defines it}.
 _LAZY = {
-    "mlp": "compose", "elementwise": "define",
-    "PluginInfo": "discovery", "PluginWarning": "discovery", "default_registry": "discovery",
-    "load_entry_points": "discovery", "plugin_report": "discovery",
-    "Executor": "executor", "Plan": "executor", "Graph": "graph", "Node": "graph",
-    "FeedError": "feeds",
-    "GateSpec": "registry", "Registry": "registry",
-    "SGD": "train", "History": "train", "train": "train",
-    "GraphvizError": "dot", "render": "dot", "to_dot": "dot",
-    "Explanation": "explain", "explain": "explain", "NetworkFileError": "netfile",
-    "MissingPluginError": "persist", "PersistError": "persist", "VersionWarning": "persist",
-    "load": "persist", "save": "persist", "Progress": "progress",
-    "CHECK_NAMES": "checks", "Check": "checks", "CheckResult": "checks",
-    "check_gate": "checks", "iter_checks": "checks", "CheckFailure": "subject",
+    "elementwise": "core.gate.define",
+    "GateSpec": "core.registry.manager", "Registry": "core.registry.manager",
+    "PluginInfo": "core.registry.discovery", "PluginWarning": "core.registry.discovery",
+    "default_registry": "core.registry.discovery",
+    "load_entry_points": "core.registry.discovery", "plugin_report": "core.registry.discovery",
+    "Graph": "core.graph.graph", "Node": "core.graph.graph", "mlp": "core.graph.compose",
+    "Executor": "core.engine.executor", "Plan": "core.engine.plan",
+    "FeedError": "core.engine.feeds",
+    "SGD": "core.engine.training", "History": "core.engine.training",
+    "train": "core.engine.training",
+    "GraphvizError": "core.views.dot", "render": "core.views.dot", "to_dot": "core.views.dot",
+    "Explanation": "core.views.backprop", "explain": "core.views.backprop",
+    "Progress": "core.views.progress",
+    "NetworkFileError": "core.netfile.spec",
+    "MissingPluginError": "core.netfile.saved", "PersistError": "core.netfile.npz",
+    "VersionWarning": "core.netfile.saved", "load": "core.netfile.saved",
+    "save": "core.netfile.saved",
+    "CHECK_NAMES": "core.contract.suite", "Check": "core.contract.suite",
+    "CheckResult": "core.contract.suite", "check_gate": "core.contract.suite",
+    "iter_checks": "core.contract.suite", "CheckFailure": "core.contract.subject",
 }
 
 __all__ = [
@@ -70,32 +77,36 @@ __all__ = [
     "check_gate", "iter_checks", "Check", "CheckResult", "CheckFailure", "CHECK_NAMES",
 ]
 
+if TYPE_CHECKING:  # what the lazy table provides, for type checkers
+    from core.contract.subject import CheckFailure
+    from core.contract.suite import CHECK_NAMES, Check, CheckResult, check_gate, iter_checks
+    from core.engine.executor import Executor
+    from core.engine.feeds import FeedError
+    from core.engine.plan import Plan
+    from core.engine.training import SGD, History, train
+    from core.gate.define import elementwise
+    from core.graph.compose import mlp
+    from core.graph.graph import Graph, Node
+    from core.netfile.spec import NetworkFileError
+    from core.netfile.npz import PersistError
+    from core.netfile.saved import MissingPluginError, VersionWarning, load, save
+    from core.registry.discovery import (PluginInfo, PluginWarning, default_registry,
+                                         load_entry_points, plugin_report)
+    from core.registry.manager import GateSpec, Registry
+    from core.views.backprop import Explanation, explain
+    from core.views.dot import GraphvizError, render, to_dot
+    from core.views.progress import Progress
 
-def __getattr__(name: str):
+
+def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'core' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(import_module(module), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
-
-
-class _Core(types.ModuleType):
-    """``core.train`` and ``core.explain`` are functions, as they always were.
-
-    Importing the submodules ``core.train`` or ``core.explain`` makes Python set
-    the package attribute of that name to the submodule; here it is set to the
-    function the submodule defines instead.
-    """
-
-    def __setattr__(self, name: str, value) -> None:
-        if name in ("train", "explain") and isinstance(value, types.ModuleType):
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Core
+    """The public API (``__all__``), not the names used to build it."""
+    return sorted(__all__)

@@ -33,8 +33,8 @@ from typing import Any, Iterable, Mapping
 import attrs
 import pytest
 
-from .checks import iter_checks
-from .subject import CheckFailure
+from core.contract.suite import iter_checks
+from core.contract.subject import CheckFailure
 
 MARKER = "gate_contract"
 
@@ -69,7 +69,7 @@ def check_params(gates: Iterable[Any], *, seed: int = 0,
 
 def _validate(extra: Mapping[str, Mapping[str, str]], checks: list) -> None:
     """A typo in expected_failures must not silently expect nothing: name it."""
-    from .checks import CHECK_NAMES
+    from core.contract.suite import CHECK_NAMES
     applies = {(c.gate, c.name) for c in checks}
     gates = sorted({c.gate for c in checks})
     for gate, declared in extra.items():

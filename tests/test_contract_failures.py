@@ -148,9 +148,9 @@ class BadOut(Mul):
 
 @pytest.mark.parametrize("gate, check, words", [
     (OneDiff(), "bottom_diffs_match_inputs",
-     "returned 1 arrays; expected one bottom_diff per input (2)"),
+     "returned 1 bottom_diffs from its local gradient; it has 2 inputs"),
     (WrongShape(), "bottom_diffs_match_inputs",
-     "bottom_diff 1 has shape (12,); input 1 has shape (4, 3)"),
+     "returned a bottom_diff of shape (12,) for input 1 of shape (4, 3)"),
     (Upcasts(), "bottom_diffs_match_inputs", "bottom_diff 0 is float64 for a float32 input"),
     (Squares(), "linear_in_top_diff", "bottom_diff 0 is not linear in top_diff"),
     (Offset(), "zero_top_diff_gives_zero", "bottom_diff 0 is 1 at (0, 0) for a zero top_diff"),
@@ -393,7 +393,7 @@ def test_a_broken_sampling_hook_is_reported():
 
 
 def test_samples_keep_a_margin_from_kinks():
-    from core.samples import KINK_MARGIN, away_from_kinks, sample_inputs
+    from core.contract.samples import KINK_MARGIN, away_from_kinks, sample_inputs
     x = away_from_kinks(np.array([-0.004, 0.0, 0.003, 1.0005, 2.0]), (0.0, 1.0))
     assert np.allclose(x, [-KINK_MARGIN, KINK_MARGIN, KINK_MARGIN, 1 + KINK_MARGIN, 2.0])
     relu = NanAtKink()

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from core import Graph, to_dot
-from core.dot import dot_program, render
+from core.views.dot import dot_program, render
 from core.cli import main
-from core.explain import explain
+from core.views.backprop import explain
 
 NAMES = ['x "q" <b> & c', "trail\\", "node", "a]b;c{d}", "ünï ✓", "graph", "<i>start"]
 
@@ -65,7 +65,7 @@ def odd_graph():
     # Graph.input/param/gate refuse names a network file cannot hold, but DOT
     # output must stay valid for whatever a graph holds, so the check is off here
     g = Graph()
-    with mock.patch("core.graph._check_name", lambda name: None):
+    with mock.patch("core.graph.graph._check_name", lambda name: None):
         g.param("w", 2.0)
         prev = "w"
         for k, n in enumerate(NAMES):
@@ -105,7 +105,7 @@ def test_gates_show_their_name_gate_and_plugin():
 
 
 def test_draw_without_graphviz_writes_dot_and_says_so(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr("core.dot.shutil.which", lambda name: None)
+    monkeypatch.setattr("core.views.dot.shutil.which", lambda name: None)
     out = tmp_path / "seed.png"
     assert main(["draw", "seed", "-o", str(out)]) == 3
     err = capsys.readouterr().err

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from core import Graph, mlp
-from core.dot import GraphvizError, dot_program, outputs, render, to_dot
-from core.explain import explain
+from core.views.dot import GraphvizError, dot_program, outputs, render, to_dot
+from core.views.backprop import explain
 
 X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 Y = np.array([[0.0], [1.0], [1.0], [0.0]])
@@ -74,7 +74,7 @@ def test_names_and_attributes_are_escaped():
     # the Python API refuses such a name (see test_fixa_names); DOT must still
     # escape whatever a graph holds, so the check is switched off to build one
     g = Graph()
-    with mock.patch("core.graph._check_name", lambda name: None):
+    with mock.patch("core.graph.graph._check_name", lambda name: None):
         g.input('x "quoted" <b>')
     g.param("w", 2.0)
     g.gate("mul", 'x "quoted" <b>', "w", name="m")
@@ -84,7 +84,7 @@ def test_names_and_attributes_are_escaped():
 
 
 def test_missing_dot_is_a_clear_error(monkeypatch, tmp_path, seed):
-    monkeypatch.setattr("core.dot.shutil.which", lambda name: None)
+    monkeypatch.setattr("core.views.dot.shutil.which", lambda name: None)
     with pytest.raises(GraphvizError, match="apt-get install graphviz"):
         render(to_dot(seed), tmp_path / "seed.svg")
     # writing DOT text never needs Graphviz

@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from core import Graph, netfile, to_dot
-from core.shapeinfer import static_shapes
+from core.graph.shapes import static_shapes
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "networks" / "seed.toml"
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from core import GraphError, mlp, to_dot
-from core.explain import explain
+from core.views.backprop import explain
 
 X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 Y = np.array([[0.0], [1.0], [1.0], [0.0]])

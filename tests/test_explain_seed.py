@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from core import mlp
-from core.explain import explain, value_text
+from core.views.backprop import explain, value_text
 
 X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 Y = np.array([[0.0], [1.0], [1.0], [0.0]])

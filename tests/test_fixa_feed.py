@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from core import GatesError, GraphError, mlp, train
-from core.executor import FeedError
+from core.engine.feeds import FeedError
 
 Y = np.zeros((2, 1))
 BAD = {

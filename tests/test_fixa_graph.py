@@ -8,7 +8,7 @@ import pytest
 from core import Graph, GraphError
 from core import netfile
 from core.netfile import NetworkFileError
-from core.netspec import NODE_NAME_RULE
+from core.rules import NODE_NAME_RULE
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "networks" / "seed.toml"
 

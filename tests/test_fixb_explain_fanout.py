@@ -4,7 +4,7 @@ import re
 import numpy as np
 
 from core import Graph
-from core.explain import explain
+from core.views.backprop import explain
 
 
 def fan_out():

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from core.pngfont import draw_text, text_width
-from core.progress import loss_curve_png
+from core.views.pngfont import draw_text, text_width
+from core.views.progress import loss_curve_png
 from tests.test_progress_loss import _png_pixels
 
 INK = (55, 65, 81)

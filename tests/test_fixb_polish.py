@@ -6,7 +6,7 @@ import pytest
 
 from core.cli import main
 from core.errors import suggest
-from core.train import History
+from core.engine.training import History
 
 
 def test_version_is_the_distributions(capsys):
@@ -85,7 +85,7 @@ def test_unknown_names_read_as_one_sentence_with_the_known_ones():
     import numpy as np
     import pytest
     from core import GraphError
-    from core.init import initialise
+    from core.graph.init import initialise
     with pytest.raises(GraphError) as info:
         initialise("lecunn", (2, 3), np.random.default_rng(0), np.float64)
     message = str(info.value)

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from core.cli import main
-from core.dot import dot_program
-from core.persist import load
+from core.views.dot import dot_program
+from core.netfile.saved import load
 
 NETWORKS = Path(__file__).resolve().parent.parent / "examples" / "networks"
 SEED, XOR = str(NETWORKS / "seed.toml"), str(NETWORKS / "xor.csv")

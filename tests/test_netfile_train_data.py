@@ -72,7 +72,7 @@ def test_an_input_named_like_a_column_needs_no_mapping(tmp_path, capsys):
 
 
 def test_a_spreadsheets_byte_order_mark_and_ambiguous_or_binary_files(tmp_path):
-    from core.csvdata import DataError, read_columns
+    from core.data import DataError, read_columns
     path = tmp_path / "excel.csv"
     path.write_bytes("x1,x2,xor\r\n0,1,1\r\n".encode("utf-8-sig"))
     got = read_columns(path, {"X": ["x1", "x2"], "Y": ["xor"]})

@@ -9,7 +9,7 @@ import pytest
 from core import Graph, GraphError, mlp
 from core import netfile
 from core.netfile import NetworkFileError
-from core.tomlwrite import string
+from core.netfile.tomltext import string
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -108,7 +108,7 @@ def test_a_graph_with_unwritable_names_is_refused_before_anything_is_written():
     g = Graph()
     with pytest.raises(GraphError, match="'x y' is not a valid node name"):
         g.input("x y")  # refused where it is defined (test_fixa_names)
-    with mock.patch("core.graph._check_name", lambda name: None):
+    with mock.patch("core.graph.graph._check_name", lambda name: None):
         g.input("x y")  # a graph that holds one anyway is still refused by dumps
     g.param("w", 2.0)
     g.gate("mul", "x y", "w", name="m")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from core import Activation, GatesError, Registry, hookimpl, mlp, train
-from core.persist import MissingPluginError, PersistError, VersionWarning, load, read_npz, save
+from core.netfile.saved import MissingPluginError, PersistError, VersionWarning, load, read_npz, save
 
 X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 Y = np.array([[0.0], [1.0], [1.0], [0.0]])
@@ -120,7 +120,7 @@ class CubePlugin:
 
 
 def registry_with(version=None):
-    from core.discovery import load_entry_points
+    from core.registry.discovery import load_entry_points
     reg = Registry()
     load_entry_points(reg)
     if version is not None:

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from core import mlp
-from core import persist
-from core.persist import PersistError, load, save
+from core.netfile import saved as persist
+from core.netfile.saved import PersistError, load, save
 
 X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 Y = np.array([[0.0], [1.0], [1.0], [0.0]])
@@ -82,7 +82,7 @@ def test_atomic_write_leaves_no_half_file(tmp_path, monkeypatch):
     def broken_replace(src, dst):
         raise OSError("power cut")
 
-    monkeypatch.setattr("core.npzfile.os.replace", broken_replace)
+    monkeypatch.setattr("core.netfile.npz.os.replace", broken_replace)
     with pytest.raises(OSError, match="power cut"):
         persist.atomic_write(target, b"new")
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["x.npz"]

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from core import Executor, mlp
-from core.plan import cache_of, compile_step
+from core.engine.planned import compile_step
+from core.engine.state import cache_of
 from test_executor_gradients import random_graph
 
 TOL = {np.float64: 1e-12, np.float32: 1e-5}

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from core import Executor, mlp
-from core.plan import compile_step, memory
-from core.plan.trace import Buffer
+from core.engine.planned import compile_step, memory
+from core.engine.planned.trace import Buffer
 
 
 def buffers(*spans):
@@ -57,10 +57,10 @@ def seed_case(registry):
 def test_the_checks_catch_a_careless_planner(registry, monkeypatch):
     net, feed = seed_case(registry)
     ref_loss, ref_grads = Executor(net, mode="reference").value_and_grad(feed)
-    monkeypatch.setattr("core.plan.compiled.assign", careless_assign)
+    monkeypatch.setattr("core.engine.planned.compiled.assign", careless_assign)
     with pytest.raises(AssertionError, match="memory plan error"):
         compile_step(net, feed)
-    monkeypatch.setattr("core.plan.compiled.verify", lambda bufs, plan: None)
+    monkeypatch.setattr("core.engine.planned.compiled.verify", lambda bufs, plan: None)
     loss, grads = compile_step(net, feed, poison=True)(feed)
     wrong = [n for n in grads if not np.allclose(grads[n], ref_grads[n])]
     assert wrong or not np.isclose(loss, ref_loss)

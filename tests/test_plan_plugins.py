@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from core import Executor, Graph, default_registry
-from core.plan import compile_step
-from core.samples import sample_inputs
+from core.engine.planned import compile_step
+from core.contract.samples import sample_inputs
 
 NAMES = default_registry().names()
 

@@ -12,7 +12,7 @@ from importlib import metadata
 import pytest
 
 from core import PluginError, PluginWarning, Registry, load_entry_points
-from core import discovery
+from core.registry import discovery
 
 GOOD = '''
     import pathlib

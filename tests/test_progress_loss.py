@@ -8,7 +8,7 @@ import pytest
 
 from core import mlp, train
 from core.errors import GatesError
-from core.progress import (Progress, loss_curve, loss_curve_png, loss_curve_svg, read_csv,
+from core.views.progress import (Progress, loss_curve, loss_curve_png, loss_curve_svg, read_csv,
                            write_png)
 
 X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])

@@ -1,0 +1,113 @@
+"""Metadata checks: what a gate declares about itself must be true.
+
+A valid name, a known kind matching the base class, a docstring, an arity that
+matches ``forward``'s signature, the kind's methods defined, and well-formed
+declarations (kinks, dtypes, supports_out, expected_failures).
+"""
+from __future__ import annotations
+
+import inspect
+import math
+
+from core.gate.kinds import KIND_BASES, Gate, kind_of
+from core.rules import gate_name_problem
+from core.contract.subject import Subject
+
+KNOWN_DTYPES = ("float64", "float32", "float16")
+METHODS = {"operator": "local_gradient", "activation": "derivative", "cost": "gradient"}
+
+
+def name_is_valid(s: Subject, check: str) -> None:
+    """The name is a non-empty identifier-like string (letters, digits, _ . -)."""
+    name = getattr(type(s.gate), "name", "")
+    problem = gate_name_problem(name)
+    if problem:
+        raise s.failure(check, problem)
+
+
+def kind_is_known(s: Subject, check: str) -> None:
+    """The declared kind is one of operator, activation, cost, and matches the base class."""
+    try:
+        kind_of(type(s.gate))
+    except TypeError as exc:
+        raise s.failure(check, str(exc)) from None
+
+
+def has_docstring(s: Subject, check: str) -> None:
+    """The gate type has its own docstring (`gates list` shows its first line)."""
+    if not (type(s.gate).__doc__ or "").strip():
+        raise s.failure(check, f"{type(s.gate).__qualname__} has no docstring; write one line "
+                        f"saying what the gate computes")
+
+
+def arity_matches_forward(s: Subject, check: str) -> None:
+    """``forward`` takes exactly ``arity`` positional inputs (``out=`` aside)."""
+    arity = getattr(s.gate, "arity", None)
+    params = [p for p in inspect.signature(s.gate.forward).parameters.values()
+              if p.name != "out"]
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    required = [p for p in positional if p.default is p.empty]
+    if not len(required) <= arity <= len(positional):  # type: ignore[operator]
+        raise s.failure(check, f"arity is {arity} but forward{inspect.signature(s.gate.forward)}"
+                        f" takes {len(required)} input(s)")
+
+
+def kind_methods_defined(s: Subject, check: str) -> None:
+    """The gate overrides forward and its kind's backward method."""
+    cls = type(s.gate)
+    for method in ("forward", METHODS[s.kind]):
+        if getattr(cls, method) is getattr(KIND_BASES[s.kind], method, None) or \
+                getattr(cls, method) is getattr(Gate, method, None):
+            raise s.failure(check, f"{cls.__qualname__} does not define {method}(), which "
+                            f"a{'n' if s.kind[0] in 'ao' else ''} {s.kind} must")
+
+
+def declarations_are_valid(s: Subject, check: str) -> None:
+    """kinks are finite numbers, dtypes known, supports_out a bool, backward_reads names
+    'inputs'/'output', expected_failures name checks."""
+    from core.contract.suite import CHECK_NAMES, applicable
+    g = s.gate
+    kinks = getattr(g, "kinks", ())
+    if not isinstance(kinks, tuple) or not all(isinstance(k, (int, float)) and math.isfinite(k)
+                                               for k in kinks):
+        raise s.failure(check, f"kinks must be a tuple of finite numbers, got {kinks!r}")
+    dtypes = getattr(g, "dtypes", ())
+    unknown = [d for d in dtypes if d not in KNOWN_DTYPES]
+    if not dtypes or unknown:
+        raise s.failure(check, f"dtypes must name some of {', '.join(KNOWN_DTYPES)}, "
+                        f"got {dtypes!r}")
+    if not isinstance(getattr(g, "supports_out", False), bool):
+        raise s.failure(check, f"supports_out must be True or False, got {g.supports_out!r}")
+    reads = getattr(g, "backward_reads", ("inputs", "output"))
+    if not isinstance(reads, tuple) or not set(reads) <= {"inputs", "output"}:
+        raise s.failure(check, f"backward_reads must be a tuple of 'inputs' and/or 'output', "
+                        f"got {reads!r}")
+    xfails = getattr(g, "expected_failures", {})
+    if not isinstance(xfails, dict) or not all(isinstance(v, str) and v.strip()
+                                               for v in xfails.values()):
+        raise s.failure(check, "expected_failures must map check names to reasons (non-empty "
+                        f"strings), got {xfails!r}")
+    stray = sorted(set(xfails) - set(CHECK_NAMES))
+    if stray:
+        raise s.failure(check, f"expected_failures names unknown check(s) {', '.join(stray)}; "
+                        f"the checks are: {', '.join(CHECK_NAMES)}")
+    idle = sorted(set(xfails) - set(applicable(s)))
+    if idle:
+        raise s.failure(check, f"expected_failures names check(s) {', '.join(idle)} that do "
+                        f"not apply to this gate, so they would never run")
+
+
+def _known(s: Subject) -> bool:
+    return s.kind in METHODS
+
+
+CHECKS = [
+    ("name_is_valid", lambda s: True, name_is_valid),
+    ("kind_is_known", lambda s: True, kind_is_known),
+    ("has_docstring", lambda s: True, has_docstring),
+    ("arity_matches_forward", lambda s: True, arity_matches_forward),
+    ("kind_methods_defined", _known, kind_methods_defined),
+    ("declarations_are_valid", lambda s: True, declarations_are_valid),
+]

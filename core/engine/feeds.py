@@ -1,0 +1,58 @@
+"""What goes into a step: fed values as numeric arrays, and learning rates,
+checked with errors that name the input or the parameter at fault."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping
+
+import numpy as np
+
+from core.errors import GraphError
+from core.rules import rate_problem
+
+if TYPE_CHECKING:
+    from core.graph.graph import Graph
+
+
+class FeedError(GraphError, TypeError):
+    """A fed value that is not numbers: strings, objects, a ragged nesting."""
+
+
+#: dtype kinds a feed may hold: booleans, integers and floats
+NUMERIC = "biuf"
+
+
+def feed_array(name: str, value: Any, dtype: np.dtype) -> np.ndarray:
+    """The fed ``value`` for input ``name`` as an array of ``dtype``, or a FeedError."""
+    try:
+        raw = value if isinstance(value, np.ndarray) else np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise FeedError(f"input {name!r} was fed a value that is not a rectangular "
+                        f"array of numbers: {exc}") from None
+    if raw.dtype.kind not in NUMERIC:
+        sample = raw.flat[0] if raw.size else None
+        sample = sample.item() if isinstance(sample, np.generic) else sample
+        raise FeedError(f"input {name!r} was fed values of dtype {raw.dtype} "
+                        f"({'e.g. ' + repr(sample) if raw.size else 'empty'}); "
+                        f"inputs take numbers (bool, int or float)")
+    return np.asarray(raw, dtype=dtype)
+
+
+def check_feed(graph: Graph, feed: Mapping[str, Any]) -> None:
+    """Raise FeedError if a value fed for one of ``graph``'s inputs is not numbers."""
+    for name, value in feed.items():
+        if type(value) is np.ndarray and value.dtype.kind in NUMERIC:
+            continue  # the common case, checked without converting anything
+        node = graph.nodes.get(name)
+        if node is not None and node.op == "input":
+            feed_array(name, value, graph.dtype)
+
+
+def check_rates(rate: Any, rates: Mapping[str, Any] | None = None) -> None:
+    """Refuse a learning rate that is not a finite number >= 0, naming which one."""
+    problem = rate_problem(rate)
+    if problem:
+        raise GraphError(f"rate: {problem}")
+    for name, r in (rates or {}).items():
+        problem = rate_problem(r)
+        if problem:
+            raise GraphError(f"rate for parameter {name!r}: {problem}")

@@ -1,0 +1,64 @@
+"""What one kind of step needs: the gates in order, which gradients anybody needs.
+
+A ``Plan`` is made once per graph version, outputs, ``wrt`` and ``of`` (the
+engine's per-graph state keeps it) and read by both paths: the reference path
+walks it gate by gate, the planned path's tracer compiles it.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+import attrs
+
+from core.errors import GraphError
+from core.gate.backward import RULES
+
+if TYPE_CHECKING:
+    from core.graph.graph import Graph, Node
+
+
+@attrs.define
+class Plan:
+    """What one kind of step needs: gate order, gradient needs, the costs."""
+
+    order: list[Node]  # every node needed, in topological order
+    costs: list[str]  # the nodes whose sum J is differentiated
+    wrt: tuple[str, ...]
+    needs_grad: set[str]  # nodes whose gradient somebody needs
+    backward: list[tuple[Node, tuple[bool, ...]]]  # gates to visit on the way back
+
+
+def compile_plan(graph: Graph, outputs: Iterable[str] | None, wrt: Iterable[str] | None,
+                 of: Iterable[str] | None = None) -> Plan:
+    """``of``: the nodes whose sum J is differentiated; default, every cost gate."""
+    costs = graph.costs if of is None else [graph[n].name for n in of]
+    targets = list(outputs) if outputs is not None else list(graph.nodes)
+    if wrt is not None:
+        targets = targets + costs
+    order = [graph.nodes[n] for n in graph.order(targets)]
+    if wrt is None:
+        return Plan(order, [c for c in costs if c in targets], (), set(), [])
+    if not costs:
+        raise GraphError("the graph has no cost gate to differentiate; add one "
+                         "(e.g. 'mse') reading the prediction and the target, or "
+                         "(for value_and_grad) name the node to differentiate with of=[...]")
+    wrt = tuple(wrt)
+    for w in wrt:
+        graph[w]  # unknown names raise with a suggestion
+    needs_grad = set(wrt)
+    for node in order:
+        if node.op == "gate" and any(i in needs_grad for i in node.inputs):
+            needs_grad.add(node.name)
+    back = []
+    for node in reversed(order):
+        if node.op != "gate" or node.name not in needs_grad:
+            continue
+        needs = tuple(i in needs_grad for i in node.inputs)
+        rule = RULES[node.kind]
+        for i, need in enumerate(needs):
+            if need and not rule.gets_gradient(i):
+                raise GraphError(f"{rule.kind} gate {node.label} gives no gradient for its "
+                                 f"input {i} {node.inputs[i]!r}, but a parameter or wrt node "
+                                 f"feeds it")
+        back.append((node, needs))
+    return Plan(order, costs, wrt, needs_grad, back)

@@ -1,0 +1,149 @@
+"""The backward half of a traced step: one gate at a time, on the way back.
+
+Each gate's backward follows its kind's rule (``core.gate.backward.RULES``):
+``scaled`` writes an activation's or a cost's bottom_diff = top_diff x
+local_diff, ``vjp`` an operator's local gradient applied to top_diff. Each
+calls the gate the plain way and (when it supports it) with ``out=`` buffers,
+checks the two agree, emits the line and returns the bottom_diff as a program
+value. ``contribute`` checks it (``core.gate.diffs``), undoes broadcasting and
+adds it into the input's fan-out sum, into planned buffers.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+import numpy as np
+
+from core.engine.planned.trace import Builder, Value, check_out
+from core.errors import GateContractError
+from core.gate.backward import RULES, backward_reads, local_diff, passed
+from core.gate.diffs import DiffProblem, check_bottom_diff, check_count, reduced_axes
+
+if TYPE_CHECKING:
+    from core.graph.graph import Node
+
+
+def _name(v: Value | None) -> str:
+    return "None" if v is None else v.name
+
+
+def _array(v: Value | None) -> Any:
+    return None if v is None else v.array
+
+
+class Backward:
+    """Mixed into the step tracer: uses ``self.b``, ``self.env``, ``self.grads``."""
+
+    b: Builder
+    env: dict[str, Value]
+    grads: dict[str, Value]
+    summed: set[str]
+
+    def call(self, node: Node, method: str, fn: Callable[..., Any], *args: Any,
+             **kw: Any) -> Any:
+        try:
+            return fn(*args, **kw)
+        except (TypeError, AttributeError) as exc:
+            raise GateContractError(
+                f"gate {node.label} from {node.spec.source}: {method} failed when given only "
+                f"the values its backward_reads {backward_reads(node.gate)} declares: "
+                f"{exc}") from exc
+
+    def scaled(self, node: Node, top: Value) -> Value:
+        """An activation or a cost: bottom_diff = top_diff x local_diff."""
+        b, gate, rule = self.b, node.gate, RULES[node.kind]
+        xs, y = [self.env[i] for i in node.inputs], self.env[node.name]
+        args = rule.local_args(*passed(gate, xs, y))
+        x = xs[0].array
+        fn = getattr(gate, rule.method)
+        f, names = b.const(fn, rule.method[0]), ", ".join(_name(a) for a in args)
+        reads = [a for a in args if a is not None]
+        plain = local_diff(gate, node.kind, [v.array for v in xs], y.array)
+        own = None
+        if gate.supports_out and np.shape(plain) == x.shape:
+            own = b.buffer(x.shape, x.dtype)
+            local = self.call(node, rule.method, fn, *map(_array, args), out=own.array)
+            check_out(node, rule.method, plain, local, x.dtype)
+            call = f"{f}({names}, out={own.name})"
+        else:
+            local = self.call(node, rule.method, fn, *map(_array, args))
+            call = f"{f}({names})"
+        name, writes = b.fresh(), [own] if own is not None else []
+        if top.seed:  # top_diff is dJ/dJ = 1: top_diff x local_diff is local_diff
+            b.emit(f"{name} = {call}", reads, writes)
+            return b.observe(local, reads, writes, name)
+        buf = own if own is not None else b.buffer(x.shape, x.dtype)
+        np.multiply(top.array, local, out=buf.array)
+        b.emit(f"{name} = _mul({top.name}, {call}, {buf.name})", [top, *reads], [buf])
+        return b.observe(buf.array, [], [buf], name)
+
+    def vjp(self, node: Node, top: Value, needs: tuple[bool, ...]) -> list[Value | None]:
+        """An operator: its local gradient applied to top_diff, one bottom_diff per input."""
+        b, gate = self.b, node.gate
+        xs, y = [self.env[i] for i in node.inputs], self.env[node.name]
+        plain = gate.local_gradient(top.array, [x.array for x in xs], y.array, list(needs))
+        try:
+            check_count(plain, xs)
+        except DiffProblem as exc:
+            raise GateContractError(f"gate {node.label} from {node.spec.source} {exc}") from None
+        px, py = passed(gate, xs, y)
+        bufs = [b.buffer(x.array.shape, x.array.dtype)
+                if need and gate.supports_out and np.shape(d) == x.array.shape else None
+                for x, need, d in zip(xs, needs, plain)]
+        f, nd = b.const(gate.local_gradient, "l"), b.const(tuple(needs), "n")
+        names = [b.fresh() if need else "_" for need in needs]
+        given = (top.array, [_array(v) for v in px], _array(py), list(needs))
+        tail = ""
+        if any(buf is not None for buf in bufs):
+            got = self.call(node, "local_gradient", gate.local_gradient, *given,
+                            out=[o.array if o is not None else None for o in bufs])
+            if got is None or len(got) != len(xs):
+                check_out(node, "local_gradient", plain, None, xs[0].array.dtype)
+            for need, d, g in zip(needs, plain, got):
+                if need:
+                    check_out(node, "local_gradient", d, g, xs[0].array.dtype)
+            tail = f", out=({', '.join(_name(o) for o in bufs)},)"
+        else:
+            got = self.call(node, "local_gradient", gate.local_gradient, *given)
+        target = names[0] + "," if len(names) == 1 else ", ".join(names)
+        reads = [top, *[v for v in px if v is not None], *([py] if py is not None else [])]
+        writes = [o for o in bufs if o is not None]
+        b.emit(f"{target} = {f}({top.name}, ({', '.join(map(_name, px))},), {_name(py)}, "
+               f"{nd}{tail})", reads, writes)
+        return [b.observe(d, reads, writes, n) if need else None
+                for need, d, n in zip(needs, got, names)]
+
+    def contribute(self, node: Node, i: int, d: Value) -> None:
+        """Sum a bottom_diff, back to its input's shape, into that input's gradient."""
+        b, name = self.b, node.inputs[i]
+        x = self.env[name].array
+        try:
+            check_bottom_diff(d.array, x, i, name)
+        except DiffProblem as exc:
+            raise GateContractError(f"gate {node.label} from {node.spec.source} {exc}") from None
+        if np.shape(d.array) != x.shape:
+            d = self.reduce(d, x.shape)
+        old = self.grads.get(name)
+        if old is None:
+            self.grads[name] = d
+            return
+        total = b.fresh()
+        if name in self.summed:
+            buf = b.owned(old) or b.buffer(x.shape, x.dtype)
+        else:
+            buf = b.buffer(x.shape, x.dtype)
+            self.summed.add(name)
+        np.add(old.array, d.array, out=buf.array)
+        b.emit(f"{total} = _add({old.name}, {d.name}, {buf.name})", [old, d], [buf])
+        self.grads[name] = b.observe(buf.array, [], [buf], total)
+
+    def reduce(self, d: Value, shape: tuple[int, ...]) -> Value:
+        b, g = self.b, np.asarray(d.array)
+        axes = reduced_axes(g.shape, shape)
+        kept = tuple(1 if k in axes else n for k, n in enumerate(g.shape))
+        buf, name = b.buffer(kept, g.dtype), b.fresh()
+        np.add.reduce(g, axis=axes, keepdims=True, out=buf.array)
+        view = f".reshape({shape!r})" if kept != shape else ""
+        b.emit(f"{name} = _sum({d.name}, {axes!r}, None, {buf.name}, True"
+               f"){view}", [d], [buf])
+        return b.observe(buf.array.reshape(shape), [], [buf], name)

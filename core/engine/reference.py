@@ -1,0 +1,124 @@
+"""The reference path: a step gate by gate, every value and bottom_diff checked.
+
+Forward walks the plan's order; backward starts at every cost with top_diff = 1
+and walks the gates in reverse. Each gate turns the top_diff it receives into
+one bottom_diff per input by its kind's rule (``core.gate.backward``):
+
+    bottom_diff = top_diff x local_diff
+
+and a node read by several gates gets the sum of what they pass back (its
+fan-out sum; docs/design.md, "Glossary"). This path defines what a step
+computes: the planned path is checked against it when it compiles a step, and
+``explain`` watches it through the ``trace`` hook.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+from core.engine.feeds import feed_array
+from core.engine.plan import Plan
+from core.errors import GateContractError, GraphError, ShapeError, suggest
+from core.gate.backward import bottom_diffs
+from core.gate.diffs import DiffProblem, check_bottom_diff, check_count
+
+if TYPE_CHECKING:
+    from core.graph.graph import Graph, Node
+
+#: ``trace(node, top_diff, local_diff, bottom_diffs)``, called for each gate on the way back
+Trace = Callable[["Node", np.ndarray, Any, Sequence[Any]], None]
+
+
+def fed_values(graph: Graph, plan: Plan, feed: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """The parameters and the fed inputs the plan needs, checked against their declarations."""
+    for name in feed:
+        node = graph.nodes.get(name)
+        if node is None or node.op != "input":
+            what = "a parameter" if node is not None and node.op == "param" else \
+                "a gate" if node is not None else f"not a node{suggest(name, graph.inputs)}"
+            raise GraphError(f"fed a value for {name!r}, which is {what}; "
+                             f"the graph's inputs are: {', '.join(graph.inputs)}")
+    values: dict[str, np.ndarray] = {}
+    for node in plan.order:
+        if node.op == "param":
+            values[node.name] = graph.params[node.name]
+        elif node.op == "input":
+            if node.name not in feed:
+                readers = [repr(n) for n, other in graph.nodes.items() if node.name in other.inputs]
+                raise GraphError(f"no value was fed for input {node.name!r}, which "
+                                 f"{', '.join(readers) or 'the output'} needs")
+            value = feed_array(node.name, feed[node.name], graph.dtype)
+            if node.shape is not None and not _fits(value.shape, node.shape):
+                raise ShapeError(f"input {node.name!r} was declared with shape "
+                                 f"{node.shape} but fed shape {value.shape}")
+            values[node.name] = value
+    return values
+
+
+def run_forward(graph: Graph, plan: Plan, feed: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """Every value the plan needs, gate by gate in topological order."""
+    values = fed_values(graph, plan, feed)
+    for node in plan.order:
+        if node.op != "gate":
+            continue
+        xs = [values[i] for i in node.inputs]
+        try:
+            y = node.gate.forward(*xs)
+        except (ValueError, IndexError) as exc:
+            raise _shape_error(graph, node, xs, exc) from exc
+        values[node.name] = np.asarray(y)
+    return values
+
+
+def run_backward(plan: Plan, values: Mapping[str, np.ndarray],
+                 trace: Trace | None = None) -> dict[str, np.ndarray]:
+    """dJ/dnode for every node in ``plan.wrt``, J being the sum of the plan's costs."""
+    grads: dict[str, np.ndarray] = {}
+    owned: set[str] = set()  # sums the executor allocated and may add into
+    for c in plan.costs:
+        grads[c] = np.ones_like(values[c])  # dJ/dJ = 1
+    for node, needs in plan.backward:
+        top_diff = grads.get(node.name)
+        if top_diff is None:  # nothing downstream reaches a cost
+            continue
+        xs = [values[i] for i in node.inputs]
+        local, diffs = bottom_diffs(node.gate, node.kind, top_diff, xs, values[node.name], needs)
+        if trace is not None:
+            trace(node, top_diff, local, diffs or ())
+        try:
+            diffs = check_count(diffs, xs)
+            for i, (name, need) in enumerate(zip(node.inputs, needs)):
+                if need:
+                    _accumulate(grads, owned, name, check_bottom_diff(diffs[i], xs[i], i, name))
+        except DiffProblem as exc:
+            raise GateContractError(f"gate {node.label} from {node.spec.source} {exc}") from None
+    return {w: grads[w] if w in grads else np.zeros_like(values[w]) for w in plan.wrt}
+
+
+def _accumulate(grads: dict[str, np.ndarray], owned: set[str], name: str,
+                diff: np.ndarray) -> None:
+    """Add one bottom_diff into dJ/dname: the fan-out sum, in an array the executor owns."""
+    if name not in grads:
+        grads[name] = diff  # may be a gate's own array: never add into it
+    elif name in owned:
+        np.add(grads[name], diff, out=grads[name])
+    else:  # a new array, 0-d included (np.add with out= needs an array, not a scalar)
+        grads[name] = np.asarray(np.add(grads[name], diff))
+        owned.add(name)
+
+
+def loss_of(plan: Plan, values: Mapping[str, np.ndarray]) -> float:
+    """J: the sum of the plan's costs."""
+    return sum(float(np.sum(values[c])) for c in plan.costs)
+
+
+def _shape_error(graph: Graph, node: Node, xs: list[np.ndarray], exc: Exception) -> ShapeError:
+    parts = ", ".join(f"{i!r} ({graph.nodes[i].what}) with shape {x.shape}"
+                      for i, x in zip(node.inputs, xs))
+    return ShapeError(f"gate {node.label} cannot combine its inputs: {parts}: {exc}")
+
+
+def _fits(shape: tuple[int, ...], declared: tuple[Any, ...]) -> bool:
+    return len(shape) == len(declared) and all(d in (None, -1) or d == s
+                                               for s, d in zip(shape, declared))

@@ -33,8 +33,16 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 # Imported at once: what a gate plugin needs (the kinds, the hook marker, the errors).
-from core.errors import (CycleError, DuplicateGateError, GateContractError, GatesError,
-                         GraphError, PluginError, ShapeError, UnknownGateError)
+from core.errors import (
+    CycleError,
+    DuplicateGateError,
+    GateContractError,
+    GatesError,
+    GraphError,
+    PluginError,
+    ShapeError,
+    UnknownGateError,
+)
 from core.gate.kinds import KINDS, Activation, Cost, Gate, Operator
 from core.hookspecs import hookimpl, hookspec
 
@@ -87,11 +95,16 @@ if TYPE_CHECKING:  # what the lazy table provides, for type checkers
     from core.gate.define import elementwise
     from core.graph.compose import mlp
     from core.graph.graph import Graph, Node
-    from core.netfile.spec import NetworkFileError
     from core.netfile.npz import PersistError
     from core.netfile.saved import MissingPluginError, VersionWarning, load, save
-    from core.registry.discovery import (PluginInfo, PluginWarning, default_registry,
-                                         load_entry_points, plugin_report)
+    from core.netfile.spec import NetworkFileError
+    from core.registry.discovery import (
+        PluginInfo,
+        PluginWarning,
+        default_registry,
+        load_entry_points,
+        plugin_report,
+    )
     from core.registry.manager import GateSpec, Registry
     from core.views.backprop import Explanation, explain
     from core.views.dot import GraphvizError, render, to_dot

@@ -10,7 +10,8 @@ May import: ``core.graph``, ``core.registry``.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 

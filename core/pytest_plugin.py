@@ -28,13 +28,14 @@ for numpy and the engine at every pytest start.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 import pytest
 
-from core.contract.suite import iter_checks
 from core.contract.subject import CheckFailure
+from core.contract.suite import iter_checks
 
 MARKER = "gate_contract"
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from numbers import Real
-from typing import Any, Mapping
+from typing import Any
 
 #: gate type names: a letter or _, then letters, digits, _ . - ("pack.op-2" is fine)
 GATE_NAME = re.compile(r"\A[A-Za-z_][A-Za-z0-9_.\-]*\Z")

@@ -27,7 +27,7 @@ def main():
     print(f"{'node':6s} {'gate':9s} {'value':>8s} {'dJ/dnode':>9s}")
     for name, (value, grad) in shapes(net, feed).items():
         node = net.nodes[name]
-        kind = node.spec.name if node.spec else node.op
+        kind = node.what
         fmt = lambda s: "x".join(map(str, s)) if s else "scalar" if s == () else "-"
         print(f"{name:6s} {kind:9s} {fmt(value):>8s} {fmt(grad):>9s}")
     history = train(net, feed, epochs=3000, rate=0.5)

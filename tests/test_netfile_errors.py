@@ -20,9 +20,9 @@ def line_of(text, fragment):
 def test_seed_file_builds_the_same_network_as_mlp():
     g = netfile.load(SEED)
     m = mlp([2, 3, 1], "sigmoid", output_activation=None, cost="mse", seed=0)
-    assert [(n, node.op, node.inputs, node.spec and node.spec.name)
+    assert [(n, node.op, node.inputs, node.what)
             for n, node in g.nodes.items()] == \
-        [(n, m.nodes[n].op, m.nodes[n].inputs, m.nodes[n].spec and m.nodes[n].spec.name)
+        [(n, m.nodes[n].op, m.nodes[n].inputs, m.nodes[n].what)
          for n in g.nodes]
     assert set(g.nodes) == set(m.nodes)
     assert {k: v.shape for k, v in g.params.items()} == \

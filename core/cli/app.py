@@ -6,16 +6,11 @@ import json
 import os
 import sys
 import warnings
-from typing import Sequence
+from collections.abc import Mapping, Sequence
 
 from core.cli.args import positive_arg, rate_arg
+from core.cli.tables import table
 from core.errors import GatesError
-
-
-def _table(rows: list[list[str]], header: list[str]) -> str:
-    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
-    line = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()
-    return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -27,7 +22,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     rows = [[s.name, s.kind, s.arity, s.plugin, s.distribution or LOCAL, s.version or ""]
             for s in specs]
-    print(_table(rows, ["name", "kind", "arity", "plugin", "distribution", "version"]))
+    print(table(rows, ["name", "kind", "arity", "plugin", "distribution", "version"]))
     return 0
 
 
@@ -39,7 +34,7 @@ def cmd_plugins(args: argparse.Namespace) -> int:
         return 0
     rows = [[i.name, i.distribution, i.version, i.status, ", ".join(i.gates) or i.error]
             for i in infos]
-    print(_table(rows, ["plugin", "distribution", "version", "status", "gates / error"]))
+    print(table(rows, ["plugin", "distribution", "version", "status", "gates / error"]))
     return 0
 
 
@@ -64,8 +59,14 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class Parser(argparse.ArgumentParser):
+    """The ``gates`` parser, knowing its subcommands' parsers by name."""
+
+    subcommands: Mapping[str, argparse.ArgumentParser] = {}
+
+
+def build_parser() -> Parser:
+    parser = Parser(
         prog="gates", description="Neural networks as graphs of plugin gates.")
     parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from core.cli.tables import table
 from core.errors import GatesError, suggest
 
 
@@ -30,7 +31,6 @@ def register(sub) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     # the suite (and numpy.linalg) loads only when `check` runs, not for every command
     from core.contract.suite import CHECK_NAMES, CheckResult, check_gate, summary
-    from core.cli.app import _table
     from core.registry.discovery import default_registry
     for name in args.checks or ():
         if name not in CHECK_NAMES:
@@ -68,7 +68,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([r.as_dict() for r in records], indent=2))
     else:
-        print(_table(rows, ["gate", "plugin", "passed", "failed", "expected failures"]))
+        print(table(rows, ["gate", "plugin", "passed", "failed", "expected failures"]))
         if args.verbose:
             for r in records:
                 if r.status == "xfail":

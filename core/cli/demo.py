@@ -1,7 +1,7 @@
 """``gates demo``: the seed's [2, 3, 1] network learns XOR, a batch of 4."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from core.examples import EXAMPLES
 from core.cli.args import check_output, count_arg, need_cost, positive_arg, rate_arg, whole_arg
 from core.errors import GatesError, suggest
+from core.examples import EXAMPLES
 
 #: ``gates draw``'s exit status when a picture was asked for but Graphviz is missing
 #: (the DOT text was written beside it instead); 1 is any other error
@@ -72,8 +72,8 @@ def _fit(graph, name: str, array: np.ndarray, mapping) -> np.ndarray:
 
 
 def cmd_draw(args: argparse.Namespace) -> int:
-    from core.views.dot import PICTURES, dot_program, render, to_dot
     from core.views.backprop import explain
+    from core.views.dot import PICTURES, dot_program, render, to_dot
     graph, name, example = load_network(args.network)
     feed = None if args.no_values else data_feed(graph, args, example, need=False)
     step = explain(graph, feed) if feed is not None and graph.costs else None

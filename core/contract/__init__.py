@@ -13,8 +13,7 @@ It calls the gate kinds' one backward rule (``core.gate.backward``), never
 the engine.
 """
 from core.contract.subject import CheckFailure
-from core.contract.suite import (CHECK_NAMES, Check, CheckResult, check_gate, iter_checks,
-                                 summary)
+from core.contract.suite import CHECK_NAMES, Check, CheckResult, check_gate, iter_checks, summary
 
 __all__ = ["CHECK_NAMES", "Check", "CheckFailure", "CheckResult", "check_gate", "iter_checks",
            "summary"]

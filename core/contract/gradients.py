@@ -64,8 +64,10 @@ def gradient_random_projection(s: Subject, check: str) -> None:
         scalar = compare(lhs, rhs, atol, rtol)
         if scalar.ok:
             continue
-        analytic, numeric = jacobians(_f(s), lambda t: backward(s, check, xs, y, t)[i],
-                                      xs, i, np.shape(y), EPS)
+        def vjp(t: np.ndarray, i: int = i) -> np.ndarray:
+            return np.asarray(backward(s, check, xs, y, t)[i])
+
+        analytic, numeric = jacobians(_f(s), vjp, xs, i, np.shape(y), EPS)
         full = compare(analytic, numeric, *TOLERANCES["float64"])
         r, c = full.index
         out_idx = tuple(int(k) for k in np.unravel_index(r, np.shape(y))) if np.ndim(y) else ()

@@ -3,14 +3,15 @@ like its prediction; a gate declared an Activation really is elementwise; a
 backward that declares it reads less (``backward_reads``) really needs no more."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
-from typing import Any, Sequence
-
 from core.contract.numeric import compare
-from core.gate.backward import READS, RULES, backward_reads, bottom_diffs
 from core.contract.samples import SHAPES, away_from_kinks, sample_inputs
 from core.contract.subject import Subject, forward, shapes
+from core.gate.backward import READS, RULES, backward_reads, bottom_diffs, local_diff
 
 F64 = np.dtype("float64")
 
@@ -30,7 +31,7 @@ def cost_returns_scalar(s: Subject, check: str) -> None:
         if np.ndim(J) != 0 or not np.isfinite(J):
             raise s.failure(check, f"forward returned {J!r} (shape {np.shape(J)}) for inputs "
                             f"shaped {shapes(xs)}; a cost returns a finite scalar J")
-        grad = np.asarray(s.gate.gradient(*xs))
+        grad = np.asarray(local_diff(s.gate, s.known, xs, J))
         if grad.shape != xs[0].shape:
             raise s.failure(check, f"gradient has shape {grad.shape}; the prediction has shape "
                             f"{xs[0].shape}")
@@ -43,12 +44,12 @@ def elementwise(s: Subject, check: str) -> None:
     x = xs[0]
     if y.shape != x.shape:
         raise s.failure(check, f"forward of an input shaped {x.shape} has shape {y.shape}")
-    d = s.gate.derivative(x, y)
+    d = local_diff(s.gate, s.known, [x], y)
     for j in [(0, 0), tuple(k - 1 for k in x.shape)]:
         x2 = x.copy()
         x2[j] = away_from_kinks(np.array([x[j] + 0.5 + rng.random()]), s.gate.kinks)[0]
         y2 = forward(s, [x2])
-        d2 = s.gate.derivative(x2, y2)
+        d2 = local_diff(s.gate, s.known, [x2], y2)
         for what, a, b in (("output", y, y2), ("derivative", d, d2)):
             changed = np.argwhere(a != b)
             others = [tuple(map(int, c)) for c in changed if tuple(c) != j]
@@ -62,7 +63,7 @@ def elementwise(s: Subject, check: str) -> None:
     for what, view, full in (("a sub-batch x[1:3, 1:]", x[part], part),
                              ("the flattened input", x.reshape(-1), None)):
         y2 = forward(s, [np.ascontiguousarray(view)])
-        d2 = np.asarray(s.gate.derivative(np.ascontiguousarray(view), y2))
+        d2 = np.asarray(local_diff(s.gate, s.known, [np.ascontiguousarray(view)], y2))
         for name, got, whole in (("output", y2, y), ("derivative", d2, np.asarray(d))):
             want = whole[full] if full is not None else whole.reshape(-1)
             if np.shape(got) != np.shape(want):
@@ -83,10 +84,10 @@ def backward_reads_honest(s: Subject, check: str) -> None:
     bottom_diffs (the planned executor passes None there and frees that memory early)."""
     rng, xs, y = _run(s, check)
     reads = backward_reads(s.gate)
-    what, top = RULES[s.kind].method, rng.standard_normal(y.shape)
+    what, top = RULES[s.known].method, rng.standard_normal(y.shape)
 
     def run(given: Sequence[str]) -> list[Any]:
-        local, diffs = bottom_diffs(s.gate, s.kind, top, xs, y, [True] * len(xs), given)
+        local, diffs = bottom_diffs(s.gate, s.known, top, xs, y, [True] * len(xs), given)
         return [local] if local is not None else list(diffs or ())
 
     full = run(READS)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import inspect
 import math
 
+from core.contract.subject import Subject
 from core.gate.kinds import KIND_BASES, Gate, kind_of
 from core.rules import gate_name_problem
-from core.contract.subject import Subject
 
 KNOWN_DTYPES = ("float64", "float32", "float16")
 METHODS = {"operator": "local_gradient", "activation": "derivative", "cost": "gradient"}
@@ -58,7 +58,7 @@ def kind_methods_defined(s: Subject, check: str) -> None:
     """The gate overrides forward and its kind's backward method."""
     cls = type(s.gate)
     for method in ("forward", METHODS[s.kind]):
-        if getattr(cls, method) is getattr(KIND_BASES[s.kind], method, None) or \
+        if getattr(cls, method) is getattr(KIND_BASES[s.known], method, None) or \
                 getattr(cls, method) is getattr(Gate, method, None):
             raise s.failure(check, f"{cls.__qualname__} does not define {method}(), which "
                             f"a{'n' if s.kind[0] in 'ao' else ''} {s.kind} must")
@@ -67,7 +67,6 @@ def kind_methods_defined(s: Subject, check: str) -> None:
 def declarations_are_valid(s: Subject, check: str) -> None:
     """kinks are finite numbers, dtypes known, supports_out a bool, backward_reads names
     'inputs'/'output', expected_failures name checks."""
-    from core.contract.suite import CHECK_NAMES, applicable
     g = s.gate
     kinks = getattr(g, "kinks", ())
     if not isinstance(kinks, tuple) or not all(isinstance(k, (int, float)) and math.isfinite(k)
@@ -89,11 +88,11 @@ def declarations_are_valid(s: Subject, check: str) -> None:
                                                for v in xfails.values()):
         raise s.failure(check, "expected_failures must map check names to reasons (non-empty "
                         f"strings), got {xfails!r}")
-    stray = sorted(set(xfails) - set(CHECK_NAMES))
+    stray = sorted(set(xfails) - set(s.checks))
     if stray:
         raise s.failure(check, f"expected_failures names unknown check(s) {', '.join(stray)}; "
-                        f"the checks are: {', '.join(CHECK_NAMES)}")
-    idle = sorted(set(xfails) - set(applicable(s)))
+                        f"the checks are: {', '.join(s.checks)}")
+    idle = sorted(set(xfails) - set(s.applicable))
     if idle:
         raise s.failure(check, f"expected_failures names check(s) {', '.join(idle)} that do "
                         f"not apply to this gate, so they would never run")

@@ -8,7 +8,7 @@ function ``f(xs) -> array`` of a list of input arrays.
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 import numpy as np
@@ -58,9 +58,9 @@ def jacobians(f: Fn, vjp: Callable[[np.ndarray], np.ndarray], xs: Sequence[np.nd
     n_out, n_in = int(np.prod(out_shape)), xs[i].size
     analytic, numeric = np.zeros((n_out, n_in)), np.zeros((n_out, n_in))
     for r in range(n_out):
-        onehot = np.zeros(n_out)
-        onehot[r] = 1.0
-        onehot = onehot.reshape(out_shape)
+        flat = np.zeros(n_out)
+        flat[r] = 1.0
+        onehot = flat.reshape(out_shape)
         analytic[r] = np.ravel(vjp(onehot))
         numeric[r] = np.ravel(numeric_vjp(f, xs, i, onehot, eps))
     return analytic, numeric

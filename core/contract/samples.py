@@ -9,10 +9,9 @@ float32 and float64 runs of a check see the same numbers.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
-
 
 #: suggested shapes: a vector, and two with a leading batch dimension
 SHAPES: tuple[tuple[int, ...], ...] = ((5,), (4, 3), (2, 3, 2))

@@ -12,9 +12,9 @@ import numpy as np
 
 from core.contract.numeric import TOLERANCES, compare
 from core.contract.samples import SHAPES, cast, sample_inputs
+from core.contract.subject import Subject, backward, forward, raw_backward, shapes, wrt
 from core.gate.backward import RULES, bottom_diffs, local_diff
 from core.gate.diffs import DiffProblem, check_bottom_diff
-from core.contract.subject import Subject, backward, forward, raw_backward, shapes, wrt
 
 F64 = np.dtype("float64")
 SHAPE = SHAPES[1]  # with a batch dimension
@@ -33,13 +33,13 @@ def bottom_diffs_match_inputs(s: Subject, check: str) -> None:
     for dtype in _float_dtypes(s):
         _, xs, y, top = _run(s, check, dtype)
         if s.kind == "activation":
-            d = np.asarray(local_diff(s.gate, s.kind, xs, y))
+            d = np.asarray(local_diff(s.gate, s.known, xs, y))
             if d.shape != xs[0].shape:
                 raise s.failure(check, f"derivative has shape {d.shape} for an input shaped "
                                 f"{xs[0].shape}, {dtype}: an activation's derivative is "
                                 f"elementwise, shaped like its input")
-        raw = raw_backward(s, xs, y, top)
         diffs = backward(s, check, xs, y, top)  # count and shapes
+        raw = raw_backward(s, xs, y, top) or ()  # as the gate made them (backward checked them)
         for i in wrt(s):
             got = np.asarray(raw[i]).dtype
             if got != xs[i].dtype:
@@ -84,13 +84,14 @@ def needs_respected(s: Subject, check: str) -> None:
     full = backward(s, check, xs, y, top)
     for skip in range(len(xs)):
         needs = [i != skip for i in range(len(xs))]
-        part = bottom_diffs(s.gate, s.kind, top, xs, y, needs)[1]
+        part = bottom_diffs(s.gate, s.known, top, xs, y, needs)[1]
         if part is None or len(part) != len(xs):
             raise s.failure(check, f"with needs={needs} the local gradient returned "
                             f"{'None' if part is None else len(part)} bottom_diffs for "
                             f"{len(xs)} inputs")
         for i in (i for i in range(len(xs)) if needs[i]):
-            if part[i] is None or not np.array_equal(_summed(part[i], xs[i]), full[i]):
+            summed = _summed(part[i], xs[i])
+            if summed is None or not np.array_equal(summed, full[i]):
                 raise s.failure(check, f"with needs={needs} bottom_diff {i} differs from the "
                                 f"one computed with every need True, inputs shaped {shapes(xs)}")
 
@@ -145,16 +146,18 @@ def float32_matches_float64(s: Subject, check: str) -> None:
 def out_matches_plain(s: Subject, check: str) -> None:
     """With ``supports_out``, results through ``out=`` equal the plain results."""
     _, xs, y, top = _run(s, check)
-    g, rule, results = s.gate, RULES[s.kind], []
+    g, rule, results = s.gate, RULES[s.known], []
     if s.kind != "cost":
         results.append(("forward", g.forward(*xs, out=np.full_like(y, np.nan)), y))
     if rule.scales:
-        results.append((rule.method, local_diff(g, s.kind, xs, y, out=np.full_like(xs[0], np.nan)),
-                        local_diff(g, s.kind, xs, y)))
+        out = np.full_like(xs[0], np.nan)
+        results.append((rule.method, local_diff(g, s.known, xs, y, out=out),
+                        local_diff(g, s.known, xs, y)))
     else:
         bufs = [np.full_like(x, np.nan) for x in xs]
-        plain = g.local_gradient(top, xs, y, [True] * len(xs))
-        given = g.local_gradient(top, xs, y, [True] * len(xs), out=bufs)
+        vjp = getattr(g, rule.method)
+        plain = vjp(top, xs, y, [True] * len(xs))
+        given = vjp(top, xs, y, [True] * len(xs), out=bufs)
         results += [(f"local_gradient[{i}]", given[i], plain[i]) for i in range(len(xs))]
     for what, given, plain in results:
         if not np.array_equal(np.asarray(given), np.asarray(plain)):

@@ -3,14 +3,15 @@ and the failure a check raises, with a message that says what went wrong where
 and how to reproduce it."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import attrs
 import numpy as np
 
 from core.gate.backward import READS, RULES, bottom_diffs
 from core.gate.diffs import DiffProblem, check_bottom_diff, check_count
-from core.gate.kinds import Gate, kind_of
+from core.gate.kinds import Gate, Kind, kind_of
 from core.registry.manager import GateSpec
 
 
@@ -28,6 +29,16 @@ class Subject:
     plugin: str  # 'plugin ... (distribution version)', or '(local)'
     by_name: bool  # the default registry builds this same gate from its name
     seed: int = 0
+    #: every check of the suite, and those that apply to this gate (the suite fills them in)
+    checks: tuple[str, ...] = ()
+    applicable: tuple[str, ...] = ()
+
+    @property
+    def known(self) -> Kind:
+        """The gate's kind, for the checks that run only on a known kind."""
+        if self.kind not in RULES:
+            raise TypeError(f"gate {self.name!r} has no known kind ({self.kind!r})")
+        return self.kind
 
     def rng(self, salt: str) -> np.random.Generator:
         """A generator for one check, fixed by the seed and the check's name."""
@@ -74,7 +85,7 @@ def subject(gate: Any, seed: int = 0) -> Subject:
     if spec is None:
         spec = _registered(cls)
     try:
-        kind = kind_of(cls)
+        kind: str = kind_of(cls)
     except TypeError:
         kind = str(getattr(cls, "kind", "")) or "?"
     by_name = spec is not None and spec.gate_type is cls and _is_default(instance)
@@ -115,7 +126,7 @@ def _is_default(instance: Gate) -> bool:
 
 def wrt(s: Subject) -> tuple[int, ...]:
     """Inputs that get a gradient by the kind's rule: all but a cost's target."""
-    rule = RULES[s.kind]
+    rule = RULES[s.known]
     return tuple(i for i in range(s.gate.arity) if rule.gets_gradient(i))
 
 
@@ -127,21 +138,21 @@ def raw_backward(s: Subject, xs: Sequence[np.ndarray], y: np.ndarray, top_diff: 
                  reads: Sequence[str] = READS) -> Sequence[Any] | None:
     """What the gate's kind rule gives for ``top_diff`` (``core.gate.backward``), as the
     executor gets it; handed every value unless ``reads`` says otherwise."""
-    return bottom_diffs(s.gate, s.kind, top_diff, xs, y, [True] * len(xs), reads)[1]
+    return bottom_diffs(s.gate, s.known, top_diff, xs, y, [True] * len(xs), reads)[1]
 
 
 def backward(s: Subject, check: str, xs: Sequence[np.ndarray], y: np.ndarray,
-             top_diff: np.ndarray) -> list[np.ndarray | None]:
-    """One bottom_diff per input (None where no gradient is due), shaped like the input.
+             top_diff: np.ndarray) -> dict[int, np.ndarray]:
+    """{input: its bottom_diff} for every input that gets one, shaped like the input.
 
     Checked by the executor's own checker (``core.gate.diffs``): a CheckFailure
     names the input when the count or a shape is wrong.
     """
-    out: list[np.ndarray | None] = []
+    out: dict[int, np.ndarray] = {}
     try:
         diffs = check_count(raw_backward(s, xs, y, top_diff), xs)
-        for i in range(len(xs)):
-            out.append(check_bottom_diff(diffs[i], xs[i], i) if i in wrt(s) else None)
+        for i in wrt(s):
+            out[i] = check_bottom_diff(diffs[i], xs[i], i)
     except DiffProblem as exc:
         raise s.failure(check, f"the gate {exc} (inputs shaped {shapes(xs)})") from None
     return out

@@ -13,7 +13,8 @@ expected failure -- counted, never skipped, and an error when it passes.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import attrs
 
@@ -112,6 +113,7 @@ def iter_checks(gate: Any, *, seed: int = 0, checks: Iterable[str] | None = None
                 ) -> Iterator[Check]:
     """The checks that apply to ``gate`` (an instance, a Gate type, a GateSpec or a name)."""
     s = gate if isinstance(gate, Subject) else subject(gate, seed)
+    s = attrs.evolve(s, checks=CHECK_NAMES, applicable=tuple(applicable(s)))
     wanted = None if checks is None else list(checks)
     if wanted is not None:
         unknown = [c for c in wanted if c not in CHECK_NAMES]

@@ -6,7 +6,8 @@ walks it gate by gate, the planned path's tracer compiles it.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import attrs
 

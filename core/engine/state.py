@@ -10,7 +10,8 @@ takes its state with it.
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from core.engine.plan import Plan, compile_plan
 from core.engine.planned.compiled import StepCache

@@ -8,7 +8,8 @@ made in place, so the graph's parameter arrays stay the same objects.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np

@@ -19,7 +19,8 @@ reads; ``passed`` hands None for the others (the planned path frees them early).
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import attrs
 import numpy as np
@@ -101,4 +102,4 @@ def bottom_diffs(gate: Gate, kind: Kind, top_diff: Any, inputs: Sequence[Any], o
         diffs: list[Any] = [None] * len(inputs)
         diffs[0] = top_diff * local
         return local, diffs
-    return None, gate.local_gradient(top_diff, xs, y, list(needs))
+    return None, getattr(gate, rule.method)(top_diff, xs, y, list(needs))

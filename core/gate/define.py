@@ -8,7 +8,7 @@ nothing more -- ready for ``register(swish)``.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

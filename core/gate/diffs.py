@@ -10,7 +10,8 @@ only when a check fails: the checks run on every reference step.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

@@ -15,7 +15,8 @@ a leaky ReLU's slope are declared fields). Class attributes declare the metadata
 """
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, Sequence, get_args
+from collections.abc import Sequence
+from typing import Any, ClassVar, Literal, get_args
 
 import numpy as np
 
@@ -135,7 +136,7 @@ def kind_of(gate_type: type) -> Kind:
             f"gate type {gate_type.__qualname__} declares kind {kind!r}; "
             f"expected one of {', '.join(KINDS)}"
         )
-    if not issubclass(gate_type, KIND_BASES[kind]):  # type: ignore[index]
+    if not issubclass(gate_type, KIND_BASES[kind]):
         raise TypeError(
             f"gate type {gate_type.__qualname__} declares kind {kind!r} "
             f"but does not subclass core.{KIND_BASES[kind].__name__}"

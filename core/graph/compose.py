@@ -7,7 +7,8 @@ gate looked up by name in the registry.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

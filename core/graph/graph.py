@@ -9,7 +9,8 @@ before the graph is changed, so nothing already built is lost.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
 import attrs
 import numpy as np
@@ -22,18 +23,43 @@ from core.registry.discovery import default_registry
 from core.registry.manager import GateSpec, Registry
 from core.rules import name_problem, rate_problem
 
+Op = Literal["input", "param", "gate"]
+
 
 @attrs.define
 class Node:
-    """One node of the graph: an input, a parameter or a gate."""
+    """One node of the graph: an input, a parameter or a gate.
+
+    Only a gate has a gate instance, a registered type (``spec``) and a kind;
+    asking an input or a parameter for them is a GraphError.
+    """
 
     name: str
-    op: str  # "input", "param" or "gate"
+    op: Op
     inputs: tuple[str, ...] = ()
-    gate: Gate | None = None
-    spec: GateSpec | None = None
+    _gate: Gate | None = attrs.field(default=None, alias="gate")
+    _spec: GateSpec | None = attrs.field(default=None, alias="spec")
     attributes: dict[str, Any] = attrs.field(factory=dict)
-    shape: tuple[int, ...] | None = None  # declared shape of an input, if any
+    shape: tuple[int | None, ...] | None = None  # declared shape of an input, if any
+
+    @property
+    def gate(self) -> Gate:
+        """The gate instance that computes this node."""
+        if self._gate is None:
+            raise self._not_a_gate("gate")
+        return self._gate
+
+    @property
+    def spec(self) -> GateSpec:
+        """The registered gate type of this node, with its provenance."""
+        if self._spec is None:
+            raise self._not_a_gate("registered gate type")
+        return self._spec
+
+    @property
+    def kind(self) -> Kind:
+        """The gate's kind (operator, activation or cost)."""
+        return self.spec.kind
 
     @property
     def label(self) -> str:
@@ -43,14 +69,10 @@ class Node:
     @property
     def what(self) -> str:
         """The gate type's registered name, or 'input' or 'param'."""
-        return self.spec.name if self.spec else self.op
+        return self._spec.name if self._spec is not None else self.op
 
-    @property
-    def kind(self) -> Kind:
-        """The gate's kind (operator, activation or cost); only gates have one."""
-        if self.spec is None:
-            raise GraphError(f"node {self.name!r} is an {self.op}, not a gate: it has no kind")
-        return self.spec.kind
+    def _not_a_gate(self, what: str) -> GraphError:
+        return GraphError(f"node {self.name!r} is an {self.op}, not a gate: it has no {what}")
 
 
 class Graph:
@@ -88,7 +110,7 @@ class Graph:
         self._version += 1
         return node.name
 
-    def input(self, name: str, shape: Iterable[int] | None = None) -> str:
+    def input(self, name: str, shape: Iterable[int | None] | None = None) -> str:
         """A non-trainable value fed at run time (X, Y)."""
         _check_name(name)
         return self._add(Node(name, "input", shape=None if shape is None else tuple(shape)))

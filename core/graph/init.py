@@ -1,7 +1,7 @@
 """Parameter initialisers, by name (used by Graph.param and network files)."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -42,8 +42,14 @@ from __future__ import annotations
 from core.netfile.builder import build, check, default_outputs
 from core.netfile.npz import PersistError, atomic_write, npz_bytes, read_npz
 from core.netfile.reader import parse, read
-from core.netfile.saved import (MissingPluginError, VersionWarning, check_plugins,
-                                load_parameters, network_path, save)
+from core.netfile.saved import (
+                                MissingPluginError,
+                                VersionWarning,
+                                check_plugins,
+                                load_parameters,
+                                network_path,
+                                save,
+)
 from core.netfile.saved import load as load_saved
 from core.netfile.saved import load_file as load
 from core.netfile.spec import BATCH, FORMAT, GateEntry, NetworkFileError, NetworkSpec, locate

@@ -6,8 +6,8 @@ combine is reported with the line and key of the file at fault.
 """
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -16,7 +16,6 @@ from core.graph.graph import Graph
 from core.graph.shapes import CHECK_BATCH, shape_error
 from core.netfile.spec import NetworkSpec
 from core.registry.manager import Registry
-
 
 
 def build(spec: NetworkSpec, registry: Registry | None = None, *,

@@ -9,16 +9,28 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
 from core.errors import suggest
 from core.graph.init import INITIALISERS
-from core.netfile.spec import (BATCH, FORMAT, GATE_KEYS, INPUT_KEYS, NETWORK_KEYS, PARAM_KEYS,
-                      RESERVED_ATTRIBUTES, SECTIONS, GateEntry, NetworkFileError, NetworkSpec,
-                      locate)
+from core.netfile.spec import (
+    BATCH,
+    FORMAT,
+    GATE_KEYS,
+    INPUT_KEYS,
+    NETWORK_KEYS,
+    PARAM_KEYS,
+    RESERVED_ATTRIBUTES,
+    SECTIONS,
+    GateEntry,
+    NetworkFileError,
+    NetworkSpec,
+    locate,
+)
 from core.rules import name_problem, rate_problem
 
 if sys.version_info >= (3, 11):
@@ -224,7 +236,7 @@ def _known(entry: Mapping[str, Any], allowed: Iterable[str], err, *path: str) ->
 def _shape(value: Any, err, batch_ok: bool, *path: str) -> tuple[int | None, ...]:
     if not isinstance(value, list):
         raise err(f"a shape is a list such as [2, 3], not {value!r}", *path)
-    out = []
+    out: list[int | None] = []
     for d in value:
         if batch_ok and (d == BATCH or d == -1):
             out.append(None)

@@ -26,17 +26,18 @@ from __future__ import annotations
 import hashlib
 import re
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
+from core.graph.graph import Graph
 from core.netfile.builder import build
+from core.netfile.npz import PersistError, atomic_write, npz_bytes, read_npz
 from core.netfile.reader import read
 from core.netfile.spec import NetworkFileError, NetworkSpec, locate
 from core.netfile.writer import dumps
-from core.graph.graph import Graph
-from core.netfile.npz import PersistError, atomic_write, npz_bytes, read_npz
 from core.registry.discovery import default_registry
 from core.registry.manager import LOCAL, Registry
 

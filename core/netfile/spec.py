@@ -8,7 +8,8 @@ at fault; ``locate`` finds the line that declares a key path in the TOML text.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import attrs
 

@@ -8,14 +8,15 @@ each gate. The output is deterministic: the same graph gives the same text.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from core.errors import GraphError
 from core.graph.graph import Graph
 from core.netfile.spec import BATCH, FORMAT
+from core.netfile.tomltext import key, string, value
 from core.registry.manager import LOCAL
 from core.rules import NODE_NAME_RULE, name_problem
-from core.netfile.tomltext import key, string, value
 
 
 def dumps(graph: Graph, *, name: str | None = None, provenance: bool = False,

@@ -7,8 +7,13 @@ the process-wide ``default_registry()``.
 
 May import: ``core.gate``, ``core.hookspecs``, ``core.errors``, ``core.rules``.
 """
-from core.registry.discovery import (PluginInfo, PluginWarning, default_registry,
-                                     load_entry_points, plugin_report)
+from core.registry.discovery import (
+                                     PluginInfo,
+                                     PluginWarning,
+                                     default_registry,
+                                     load_entry_points,
+                                     plugin_report,
+)
 from core.registry.manager import LOCAL, GateSpec, Registry, validate_gate_type
 
 __all__ = ["LOCAL", "GateSpec", "PluginInfo", "PluginWarning", "Registry", "default_registry",

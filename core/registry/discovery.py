@@ -119,7 +119,7 @@ def plugin_report() -> list[PluginInfo]:
     seen = {i.name for i in infos if i.status == "loaded"}
     local = []
     for plugin in registry.pm.get_plugins():
-        name = registry.pm.get_name(plugin)
+        name = registry.pm.get_name(plugin) or repr(plugin)
         if name not in seen:
             local.append(PluginInfo(name, LOCAL, "", repr(plugin), "loaded",
                                     gates=registry.plugin_gates(plugin)))

@@ -8,14 +8,15 @@ again, so nothing already registered is lost.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import attrs
 import pluggy
 
 from core import hookspecs
-from core.gate.kinds import Gate, Kind, kind_of
 from core.errors import DuplicateGateError, GraphError, UnknownGateError
+from core.gate.kinds import Gate, Kind, kind_of
 from core.rules import gate_name_problem
 
 LOCAL = "(local)"
@@ -144,10 +145,10 @@ class Registry:
         plugin_name = self.pm.get_name(plugin) or repr(plugin)
         new: dict[str, GateSpec] = {}
 
-        def register(gate_type: type) -> None:
+        def register(gate_type: type[Gate]) -> None:
             validate_gate_type(gate_type)
             name = gate_type.name
-            spec = GateSpec(name, gate_type.kind, gate_type.arity, gate_type,
+            spec = GateSpec(name, kind_of(gate_type), gate_type.arity, gate_type,
                             plugin_name, prov.distribution, prov.version)
             other = self._gates.get(name) or new.get(name)
             if other is not None:

@@ -12,15 +12,16 @@ numbers are the ones the gates themselves computed.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 import numpy as np
 
 from core.gate.diffs import reducible, unbroadcast
 from core.graph.graph import Graph, Node
-
-SMALL = 12  # arrays with at most this many elements are shown in full
+from core.views.equations import render
+from core.views.values import SMALL, shape_text, value_text  # noqa: F401 (re-exported)
 
 
 @attrs.define
@@ -67,14 +68,14 @@ class Explanation:
         return out
 
     def text(self, *, small: int = SMALL, precision: int = 4, values: bool = True) -> str:
-        """The step as the seed's chain-rule equations (see ``core.explaintext``)."""
-        from core.views.equations import render
+        """The step as the seed's chain-rule equations (see ``core.views.equations``)."""
         return render(self, small=small, precision=precision, show_values=values)
 
 
 def default_wrt(graph: Graph) -> list[str]:
     """Every parameter, and every input read other than as a cost's target."""
-    targets, read = set(), set()
+    targets: set[str] = set()
+    read: set[str] = set()
     for node in graph.nodes.values():
         if node.op != "gate":
             continue
@@ -118,22 +119,3 @@ def explain(graph: Graph, feed: Mapping[str, Any], wrt: Iterable[str] | None = N
     grads = executor.run_backward(plan, run, record)
     loss = sum(float(np.sum(run[c])) for c in plan.costs)
     return Explanation(graph, loss, values, dict(grads), steps)
-
-
-# -- writing it down -------------------------------------------------------------
-def shape_text(shape: tuple[int, ...]) -> str:
-    """(4, 3) -> '4x3'; () -> 'scalar'."""
-    return "x".join(map(str, shape)) if shape else "scalar"
-
-
-def value_text(a: np.ndarray, small: int = SMALL, precision: int = 4) -> str:
-    """A small array in full, a large one summarised."""
-    a = np.asarray(a)
-    if a.size <= small:
-        if a.ndim == 0:
-            return f"{float(a):.{precision}g}"
-        return np.array2string(a, precision=precision, suppress_small=False,
-                               max_line_width=72, separator=" ",
-                               formatter={"float_kind": lambda v: f"{v:.{precision}g}"})
-    return (f"{shape_text(a.shape)}: mean {a.mean():.{precision}g}, min {a.min():.{precision}g}, "
-            f"max {a.max():.{precision}g}")

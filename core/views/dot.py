@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from core.errors import GatesError
 from core.graph.graph import Graph
 from core.graph.shapes import static_shapes
+from core.views.values import shape_text, value_text
 
 if TYPE_CHECKING:
     from core.views.backprop import Explanation
@@ -75,10 +76,9 @@ def outputs(graph: Graph) -> list[str]:
     return list(graph.outputs) + [n for n in unread if n not in graph.outputs]
 
 
-def to_dot(graph: Graph, step: "Explanation | None" = None, *, title: str | None = None,
+def to_dot(graph: Graph, step: Explanation | None = None, *, title: str | None = None,
            small: int = 12, precision: int = 3) -> str:
     """The DOT text of ``graph``; with ``step``, its values and gradients too."""
-    from core.views.backprop import value_text
     graph.order()  # refuses a graph with a cycle or an undefined input
     values = step.values if step is not None else {}
     diffs = step.edge_diffs() if step is not None else {}
@@ -100,37 +100,36 @@ def to_dot(graph: Graph, step: "Explanation | None" = None, *, title: str | None
             sub = kind if shape is None else \
                 f"{kind} {'x'.join('n' if d in (None, -1) else str(d) for d in shape)}"
             sub = sub.rstrip()
-            label = _HTML(f'<<b>{_html(name)}</b><br/><font point-size="8">{_html(sub)}</font>>')
-            lines.append(f"  {_id(name)} {_attrs(shape='box', label=label, **VARIABLE)};")
+            box = _HTML(f'<<b>{_html(name)}</b><br/><font point-size="8">{_html(sub)}</font>>')
+            lines.append(f"  {_id(name)} {_attrs(shape='box', label=box, **VARIABLE)};")
         else:
             spec = node.spec
             attrs_text = "".join(f"<br/>{_html(k)}={_html(repr(v))}"
                                  for k, v in node.attributes.items())
-            label = _HTML(f'<<b>{_html(spec.name)}</b><font point-size="8"><br/>{_html(name)}'
-                          f'{attrs_text}<br/>plugin {_html(spec.plugin)}</font>>')
+            box = _HTML(f'<<b>{_html(spec.name)}</b><font point-size="8"><br/>{_html(name)}'
+                        f'{attrs_text}<br/>plugin {_html(spec.plugin)}</font>>')
             style = "filled,rounded" if spec.kind == "activation" else "filled"
             tip = f"{name} = {spec.name}({', '.join(node.inputs)}) from {spec.source}"
-            box = _attrs(shape=SHAPES.get(spec.kind, "ellipse"), label=label, style=style,
-                         tooltip=tip, **GATE)
-            lines.append(f"  {_id(name)} {box};")
+            drawn = _attrs(shape=SHAPES.get(spec.kind, "ellipse"), label=box, style=style,
+                           tooltip=tip, **GATE)
+            lines.append(f"  {_id(name)} {drawn};")
     for name, node in graph.nodes.items():
         for i in node.inputs:
             label = _edge(i, values, diffs.get((name, i)), text, shapes)
             lines.append(f"  {_id(i)} -> {_id(name)} {_attrs(label=label)};")
     for name in outputs(graph):
-        box = f"{name} (output)"
+        shown = f"{name} (output)"
         value = values.get(name)
         label = _HTML(f"<<b>{_html(name)}</b>" + (
             f"<br/>{_lines(text(value), VALUE_COLOUR, 10)}" if value is not None else "") + ">")
-        lines.append(f"  {_id(box)} {_attrs(shape='box', label=label, **VARIABLE)};")
+        lines.append(f"  {_id(shown)} {_attrs(shape='box', label=label, **VARIABLE)};")
         label = _edge(name, values, None, text, shapes)
-        lines.append(f"  {_id(name)} -> {_id(box)} {_attrs(label=label)};")
+        lines.append(f"  {_id(name)} -> {_id(shown)} {_attrs(label=label)};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
 def _edge(source: str, values, diff, text, shapes) -> str:
-    from core.views.backprop import shape_text
     value = values.get(source)
     shape = value.shape if value is not None else shapes.get(source)
     head = _html(source) + (f"  {shape_text(shape)}" if shape is not None else "")

@@ -10,7 +10,12 @@ values when an array is small.
 """
 from __future__ import annotations
 
-from core.views.backprop import SMALL, Explanation, shape_text, value_text
+from typing import TYPE_CHECKING
+
+from core.views.values import SMALL, shape_text, value_text
+
+if TYPE_CHECKING:
+    from core.views.backprop import Explanation
 
 
 def _indent(text: str, pad: str) -> str:
@@ -72,7 +77,7 @@ def render(ex: Explanation, *, small: int = SMALL, precision: int = 4,
     rows = [["node", "made by", "value", f"d{total}/dnode"]]
     for n in (n for n in g.nodes if n in values):
         node = g.nodes[n]
-        made = node.spec.name if node.spec else node.op
+        made = node.what
         grad = ex.grads.get(n)
         if grad is None:
             grad = next((p.diff for s in ex.steps for p in s.passed if p.input == n), None) \

@@ -15,9 +15,10 @@ import struct
 import sys
 import time
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
+from typing import IO
 from xml.sax.saxutils import escape
-from typing import IO, Sequence
 
 import numpy as np
 
@@ -92,12 +93,13 @@ def write_csv(path: str | Path, steps: Sequence[int], losses: Sequence[float],
     """The loss history as CSV: step, epoch, loss (full precision)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    epochs = list(epochs) if epochs is not None else [""] * len(steps)
+    # epochs are counted from 0 in memory and from 1 in the file
+    shown = [str(e + 1) for e in epochs] if epochs is not None else [""] * len(steps)
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["step", "epoch", "loss"])
-        for s, e, j in zip(steps, epochs, losses):
-            w.writerow([s, e if e == "" else e + 1, repr(float(j))])
+        for s, e, j in zip(steps, shown, losses):
+            w.writerow([s, e, repr(float(j))])
     return path
 
 
@@ -146,7 +148,8 @@ def loss_curve_svg(losses: Sequence[float], path: str | Path | None = None, *,
            f'<rect width="{width}" height="{height}" fill="white"/>',
            f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="14">'
            f'{escape(title)}{" (log scale)" if log else ""}</text>',
-           f'<line x1="{m}" y1="{height - m}" x2="{width - m}" y2="{height - m}" stroke="#374151"/>',
+           f'<line x1="{m}" y1="{height - m}" x2="{width - m}" y2="{height - m}" '
+           f'stroke="#374151"/>',
            f'<line x1="{m}" y1="{m}" x2="{m}" y2="{height - m}" stroke="#374151"/>',
            f'<text x="{m - 4}" y="{m + 4}" text-anchor="end">{fmt(hi)}</text>',
            f'<text x="{m - 4}" y="{height - m + 4}" text-anchor="end">{fmt(lo)}</text>',

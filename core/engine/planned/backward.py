@@ -10,7 +10,8 @@ adds it into the input's fan-out sum, into planned buffers.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -79,9 +80,9 @@ class Backward:
 
     def vjp(self, node: Node, top: Value, needs: tuple[bool, ...]) -> list[Value | None]:
         """An operator: its local gradient applied to top_diff, one bottom_diff per input."""
-        b, gate = self.b, node.gate
+        b, gate, fn = self.b, node.gate, getattr(node.gate, RULES[node.kind].method)
         xs, y = [self.env[i] for i in node.inputs], self.env[node.name]
-        plain = gate.local_gradient(top.array, [x.array for x in xs], y.array, list(needs))
+        plain = fn(top.array, [x.array for x in xs], y.array, list(needs))
         try:
             check_count(plain, xs)
         except DiffProblem as exc:
@@ -90,21 +91,21 @@ class Backward:
         bufs = [b.buffer(x.array.shape, x.array.dtype)
                 if need and gate.supports_out and np.shape(d) == x.array.shape else None
                 for x, need, d in zip(xs, needs, plain)]
-        f, nd = b.const(gate.local_gradient, "l"), b.const(tuple(needs), "n")
+        f, nd = b.const(fn, "l"), b.const(tuple(needs), "n")
         names = [b.fresh() if need else "_" for need in needs]
         given = (top.array, [_array(v) for v in px], _array(py), list(needs))
         tail = ""
         if any(buf is not None for buf in bufs):
-            got = self.call(node, "local_gradient", gate.local_gradient, *given,
+            got = self.call(node, "local_gradient", fn, *given,
                             out=[o.array if o is not None else None for o in bufs])
             if got is None or len(got) != len(xs):
                 check_out(node, "local_gradient", plain, None, xs[0].array.dtype)
             for need, d, g in zip(needs, plain, got):
                 if need:
                     check_out(node, "local_gradient", d, g, xs[0].array.dtype)
-            tail = f", out=({', '.join(_name(o) for o in bufs)},)"
+            tail = f", out=({', '.join(o.name if o else 'None' for o in bufs)},)"
         else:
-            got = self.call(node, "local_gradient", gate.local_gradient, *given)
+            got = self.call(node, "local_gradient", fn, *given)
         target = names[0] + "," if len(names) == 1 else ", ".join(names)
         reads = [top, *[v for v in px if v is not None], *([py] if py is not None else [])]
         writes = [o for o in bufs if o is not None]

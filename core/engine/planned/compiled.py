@@ -9,7 +9,8 @@ differentiated, and (for training) the rates; the engine's per-graph state
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np

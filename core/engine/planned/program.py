@@ -9,7 +9,8 @@ parameter update ``W -= rate * dJ/dW`` made in place.
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 

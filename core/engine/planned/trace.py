@@ -14,13 +14,13 @@ own (a fed input, a parameter, a constant, or a gate's own array).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 
 from core.errors import GateContractError
-
 
 #: what a compiled step's buffers hold instead of their tracing arrays
 RELEASED = np.empty(0)
@@ -98,7 +98,8 @@ class Builder:
         return Value(name, array, frozenset(), True)
 
     # -- ops -----------------------------------------------------------------
-    def emit(self, line: str, reads: list[Value] = (), writes: list[Buffer] = ()) -> None:
+    def emit(self, line: str, reads: Sequence[Value] = (), writes: Sequence[Buffer] = ()
+             ) -> None:
         """One op: its line, and every buffer it reads through a value or writes."""
         k = len(self.lines)
         touched = {b.id for b in writes}

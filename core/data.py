@@ -33,7 +33,8 @@ def parse_columns(specs: Iterable[str]) -> dict[str, list[str]]:
 
 
 def read_columns(path: str | Path, mapping: Mapping[str, list[str]],
-                 inputs: Iterable[str] = (), dtype=np.float64) -> dict[str, np.ndarray]:
+                 inputs: Iterable[str] = (), dtype: np.dtype | type = np.float64
+                 ) -> dict[str, np.ndarray]:
     """{input: (rows, len(columns)) array}; an input named like a column needs no mapping."""
     path = Path(path)
     try:
@@ -64,32 +65,36 @@ def read_columns(path: str | Path, mapping: Mapping[str, list[str]],
                 raise DataError(f"{path}: no column for input {name!r}; choose them with "
                                 f"--columns {name}=COLUMN[,COLUMN...]; the columns are: "
                                 f"{', '.join(header)}")
-    out = {}
-    for name, columns in mapping.items():
-        index = []
-        for c in columns:
-            if c not in header:
-                raise DataError(f"{path}: no column named {c!r} (for input {name!r})"
-                                f"{suggest(c, header, 'the columns are')}")
-            if header.count(c) > 1:
-                raise DataError(f"{path}: the column name {c!r} (for input {name!r}) appears "
-                                f"{header.count(c)} times in the first row; which one is meant?")
-            index.append(header.index(c))
-        array = np.empty((len(body), len(index)), dtype=dtype)
-        for r, (line, row) in enumerate(body):
-            for k, (c, j) in enumerate(zip(columns, index)):
-                if j >= len(row):
-                    raise DataError(f"{path}:{line}: row {r + 1} has {len(row)} cell"
-                                    f"{'' if len(row) == 1 else 's'}, the header has "
-                                    f"{len(header)} (no value for column {c!r})")
-                cell = row[j].strip()
-                try:
-                    array[r, k] = value = float(cell)
-                except ValueError:
-                    raise DataError(f"{path}:{line}: row {r + 1}, column {c!r}: {cell!r} is "
-                                    f"not a number") from None
-                if not np.isfinite(value):
-                    raise DataError(f"{path}:{line}: row {r + 1}, column {c!r}: {cell!r} is "
-                                    f"not a finite number") from None
-        out[name] = array
-    return out
+    return {name: _column_array(path, header, body, name, columns, dtype)
+            for name, columns in mapping.items()}
+
+
+def _column_array(path: Path, header: list[str], body: list[tuple[int, list[str]]], name: str,
+                  columns: list[str], dtype: np.dtype) -> np.ndarray:
+    """The (rows, len(columns)) array for input ``name``; every cell a finite number."""
+    index = []
+    for c in columns:
+        if c not in header:
+            raise DataError(f"{path}: no column named {c!r} (for input {name!r})"
+                            f"{suggest(c, header, 'the columns are')}")
+        if header.count(c) > 1:
+            raise DataError(f"{path}: the column name {c!r} (for input {name!r}) appears "
+                            f"{header.count(c)} times in the first row; which one is meant?")
+        index.append(header.index(c))
+    array = np.empty((len(body), len(index)), dtype=dtype)
+    for r, (line, row) in enumerate(body):
+        for k, (c, j) in enumerate(zip(columns, index)):
+            if j >= len(row):
+                raise DataError(f"{path}:{line}: row {r + 1} has {len(row)} cell"
+                                f"{'' if len(row) == 1 else 's'}, the header has "
+                                f"{len(header)} (no value for column {c!r})")
+            cell = row[j].strip()
+            try:
+                array[r, k] = value = float(cell)
+            except ValueError:
+                raise DataError(f"{path}:{line}: row {r + 1}, column {c!r}: {cell!r} is "
+                                f"not a number") from None
+            if not np.isfinite(value):
+                raise DataError(f"{path}:{line}: row {r + 1}, column {c!r}: {cell!r} is "
+                                f"not a finite number") from None
+    return array

@@ -33,6 +33,9 @@ from core.netfile.spec import (
 )
 from core.rules import name_problem, rate_problem
 
+#: makes the error for a message and a key path (the file, its line, the key)
+Err = Callable[..., NetworkFileError]
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -68,25 +71,7 @@ def parse(text: str, source: str = "<network>") -> NetworkSpec:
     def err(msg: str, *path: str) -> NetworkFileError:
         return NetworkFileError(msg, source=source, line=locate(text, path), key=".".join(path))
 
-    _known(doc, SECTIONS, err)
-    if doc.get("format", FORMAT) != FORMAT:
-        raise err(f"this is network file format {doc['format']!r}; this version of "
-                  f"gates reads format {FORMAT}", "format")
-    net = _table(doc, err, "network")
-    _known(net, NETWORK_KEYS, err, "network")
-    dtype = net.get("dtype", "float64")
-    if dtype not in ("float64", "float32"):
-        raise err(f"dtype must be \"float64\" or \"float32\", not {dtype!r}", "network", "dtype")
-    seed = net.get("seed", 0)
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise err(f"seed must be a non-negative integer, not {seed!r}", "network", "seed")
-    for key in ("name", "description"):
-        if not isinstance(net.get(key, ""), str):
-            raise err(f"{key} must be a string, not {net[key]!r}", "network", key)
-    outputs = net.get("outputs", [])
-    if not isinstance(outputs, list) or not all(isinstance(o, str) for o in outputs):
-        raise err(f"outputs must be a list of node names, not {outputs!r}", "network", "outputs")
-
+    net, dtype, seed, outputs = _network(doc, err)
     seen: dict[str, tuple[str, ...]] = {}  # node name -> the key that declared it
 
     def declare(name: str, *path: str) -> None:
@@ -111,8 +96,39 @@ def parse(text: str, source: str = "<network>") -> NetworkSpec:
     for section in ("gates", "cost"):
         for name, entry in _table(doc, err, section).items():
             gates.append(_gate(section, name, _entry(entry, err, section, name), err, declare))
+    _check_wiring(gates, outputs, seen, err)
+    return NetworkSpec(net.get("name", Path(source).stem), dtype, seed, inputs, params, gates,
+                       _table(doc, err, "saved"), text, source, net.get("description", ""),
+                       list(outputs))
 
-    for g in gates:  # wiring: every input is a declared node
+
+def _network(doc: dict[str, Any], err: Err) -> tuple[dict[str, Any], str, int, list[str]]:
+    """The [network] table, checked: (the table, dtype, seed, outputs)."""
+    _known(doc, SECTIONS, err)
+    if doc.get("format", FORMAT) != FORMAT:
+        raise err(f"this is network file format {doc['format']!r}; this version of "
+                  f"gates reads format {FORMAT}", "format")
+    net = _table(doc, err, "network")
+    _known(net, NETWORK_KEYS, err, "network")
+    dtype = net.get("dtype", "float64")
+    if dtype not in ("float64", "float32"):
+        raise err(f"dtype must be \"float64\" or \"float32\", not {dtype!r}", "network", "dtype")
+    seed = net.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise err(f"seed must be a non-negative integer, not {seed!r}", "network", "seed")
+    for key in ("name", "description"):
+        if not isinstance(net.get(key, ""), str):
+            raise err(f"{key} must be a string, not {net[key]!r}", "network", key)
+    outputs = net.get("outputs", [])
+    if not isinstance(outputs, list) or not all(isinstance(o, str) for o in outputs):
+        raise err(f"outputs must be a list of node names, not {outputs!r}", "network", "outputs")
+    return net, dtype, seed, outputs
+
+
+def _check_wiring(gates: list[GateEntry], outputs: list[str], seen: Mapping[str, Any],
+                  err: Err) -> None:
+    """Every gate input and every output is a declared node."""
+    for g in gates:
         for i, name in enumerate(g.inputs):
             if name not in seen:
                 raise err(f"input {i + 1} of gate {g.name!r} is {name!r}, which is not "
@@ -122,9 +138,6 @@ def parse(text: str, source: str = "<network>") -> NetworkSpec:
         if name not in seen:
             raise err(f"output {name!r} is not a declared node{suggest(name, seen)}",
                       "network", "outputs")
-    return NetworkSpec(net.get("name", Path(source).stem), dtype, seed, inputs, params, gates,
-                       _table(doc, err, "saved"), text, source, net.get("description", ""),
-                       list(outputs))
 
 
 _NODE_SECTIONS = ("inputs", "params", "gates", "cost")

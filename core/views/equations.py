@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from core.views.values import SMALL, shape_text, value_text
 
 if TYPE_CHECKING:
-    from core.views.backprop import Explanation
+    from core.views.backprop import Explanation, GateStep, Passed
 
 
 def _indent(text: str, pad: str) -> str:
@@ -50,111 +52,142 @@ def _chains(ex: Explanation) -> tuple[str, dict[str, list[str]]]:
 
 def render(ex: Explanation, *, small: int = SMALL, precision: int = 4,
            show_values: bool = True) -> str:
-    g, values = ex.graph, ex.values
-    total, chain = _chains(ex)
-    readers = ex.readers()
-    val = lambda a: value_text(a, small, precision)  # noqa: E731
-    batch = next((values[n].shape[0] for n in g.inputs if n in values and values[n].ndim),
-                 None)
-    out = [f"One step of backprop{f' on a batch of {batch}' if batch else ''}: "
-           f"{total} = {ex.loss:.{precision + 2}g}", ""]
+    """The recorded step as text: forward, shapes, backward gate by gate, the update."""
+    w = _Writer(ex, small, precision, show_values)
+    w.forward()
+    w.shapes()
+    w.backward()
+    w.update()
+    return "\n".join(w.out) + "\n"
 
-    out.append("Forward, in topological order (values in the picture's grey):")
-    order = g.order()
-    width = max(len(n) for n in order)
-    f = 0
-    for n in order:
-        node = g.nodes[n]
-        if node.op != "gate" or n not in values:
-            continue
-        f += 1
-        args = ", ".join(f"{i} {shape_text(values[i].shape)}" for i in node.inputs)
-        out.append(f"  F{f:<3d}{n:<{width}} = {node.spec.name}({args}) -> "
-                   f"{shape_text(values[n].shape)}")
-    out.append("")
 
-    out.append("Shapes (seed 001's tables): every value and its gradient dJ/dnode")
-    rows = [["node", "made by", "value", f"d{total}/dnode"]]
-    for n in (n for n in g.nodes if n in values):
-        node = g.nodes[n]
-        made = node.what
-        grad = ex.grads.get(n)
-        if grad is None:
-            grad = next((p.diff for s in ex.steps for p in s.passed if p.input == n), None) \
-                if len(readers.get(n, [])) == 1 else None
-        rows.append([n, made, shape_text(values[n].shape),
-                     shape_text(grad.shape) if grad is not None else "-"])
-    widths = [max(len(r[k]) for r in rows) for k in range(4)]
-    for r in rows:
-        out.append("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
-    out.append("")
+class _Writer:
+    """Writes one Explanation section by section into ``out``."""
 
-    out.append("Backward, every gate from the cost back to the inputs "
-               "(gradients in the picture's green):")
-    out.append("  bottom_diff = top_diff x local_diff; a node read by several gates "
-               "sums what they pass back")
-    parts: dict[str, list[tuple[str, int]]] = {}  # node: (reader label, B number)
-    for s in ex.steps:
-        for p in s.passed:
-            label = _through(s.node, p, "{gate} (input {k})")
-            parts.setdefault(p.input, []).append((label, p.index))
-    last = {ps[-1][1]: n for n, ps in parts.items() if len(ps) > 1}  # the sum's place
-    for s in ex.steps:
-        node, spec = s.node, s.node.spec
-        out.append("")
-        out.append(f"  {node.name} = {spec.name}({', '.join(node.inputs)})    "
-                   f"{spec.kind} '{spec.name}', plugin '{spec.plugin}' ({spec.origin})")
+    def __init__(self, ex: Explanation, small: int, precision: int, show_values: bool) -> None:
+        self.ex, self.values, self.show_values = ex, ex.values, show_values
+        self.small, self.precision = small, precision
+        self.total, self.chain = _chains(ex)
+        self.readers = ex.readers()
+        self.width = max(len(n) for n in ex.graph.order())
+        g, values = ex.graph, ex.values
+        batch = next((values[n].shape[0] for n in g.inputs if n in values and values[n].ndim),
+                     None)
+        self.out = [f"One step of backprop{f' on a batch of {batch}' if batch else ''}: "
+                    f"{self.total} = {ex.loss:.{precision + 2}g}", ""]
+
+    def value(self, a: np.ndarray) -> None:
+        """An array's values, indented under its line, when values are shown."""
+        if self.show_values:
+            self.out.append(_indent(value_text(a, self.small, self.precision), " " * 8))
+
+    def forward(self) -> None:
+        g, values = self.ex.graph, self.values
+        self.out.append("Forward, in topological order (values in the picture's grey):")
+        f = 0
+        for n in g.order():
+            node = g.nodes[n]
+            if node.op != "gate" or n not in values:
+                continue
+            f += 1
+            args = ", ".join(f"{i} {shape_text(values[i].shape)}" for i in node.inputs)
+            self.out.append(f"  F{f:<3d}{n:<{self.width}} = {node.spec.name}({args}) -> "
+                            f"{shape_text(values[n].shape)}")
+        self.out.append("")
+
+    def shapes(self) -> None:
+        ex, values = self.ex, self.values
+        self.out.append("Shapes (seed 001's tables): every value and its gradient dJ/dnode")
+        rows = [["node", "made by", "value", f"d{self.total}/dnode"]]
+        for n in (n for n in ex.graph.nodes if n in values):
+            grad = ex.grads.get(n)
+            if grad is None and len(self.readers.get(n, [])) == 1:
+                grad = next((p.diff for s in ex.steps for p in s.passed if p.input == n), None)
+            rows.append([n, ex.graph.nodes[n].what, shape_text(values[n].shape),
+                         shape_text(grad.shape) if grad is not None else "-"])
+        widths = [max(len(r[k]) for r in rows) for k in range(4)]
+        for r in rows:
+            self.out.append("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+        self.out.append("")
+
+    def backward(self) -> None:
+        self.out.append("Backward, every gate from the cost back to the inputs "
+                        "(gradients in the picture's green):")
+        self.out.append("  bottom_diff = top_diff x local_diff; a node read by several gates "
+                        "sums what they pass back")
+        parts: dict[str, list[tuple[str, int]]] = {}  # node: (reader label, B number)
+        for s in self.ex.steps:
+            for p in s.passed:
+                parts.setdefault(p.input, []).append((_through(s.node, p, "{gate} (input {k})"),
+                                                      p.index))
+        last = {ps[-1][1]: n for n, ps in parts.items() if len(ps) > 1}  # the sum's place
+        for s in self.ex.steps:
+            self.gate(s)
+            for p in s.passed:
+                self.part(s, p)
+            for n in (last[p.index] for p in s.passed if p.index in last):
+                self.fanout_sum(n, parts[n])  # every part is in: the sum, before any use
+
+    def gate(self, s: GateStep) -> None:
+        """A gate's header, its top_diff and its local_diff."""
+        node, spec, total = s.node, s.node.spec, self.total
+        self.out.append("")
+        self.out.append(f"  {node.name} = {spec.name}({', '.join(node.inputs)})    "
+                        f"{spec.kind} '{spec.name}', plugin '{spec.plugin}' ({spec.origin})")
         doc = node.gate.describe()
         if doc:
-            out.append(f"      {doc}")
+            self.out.append(f"      {doc}")
         top_name = (f"d{total}/d{node.name}" if spec.kind != "cost"
                     else f"d{node.name}/d{node.name}")
-        out.append(f"    top_diff    = {top_name:<24} {shape_text(s.top_diff.shape)}")
-        if show_values:
-            out.append(_indent(val(s.top_diff), " " * 8))
+        self.out.append(f"    top_diff    = {top_name:<24} {shape_text(s.top_diff.shape)}")
+        self.value(s.top_diff)
         if s.local_diff is not None:
             x = node.inputs[0]
             what = (f"d{node.name}/d{x}" if spec.kind == "cost"
                     else f"d{node.name}/d{x} = {spec.name}'({x})")
-            out.append(f"    local_diff  = {what:<24} {shape_text(s.local_diff.shape)}")
-            if show_values:
-                out.append(_indent(val(s.local_diff), " " * 8))
+            self.out.append(f"    local_diff  = {what:<24} {shape_text(s.local_diff.shape)}")
+            self.value(s.local_diff)
         else:  # an operator applies its local gradient to top_diff itself (a VJP)
             what = ", ".join(f"d{node.name}/d{p.input}" for p in s.passed) or "-"
-            out.append(f"    local_diff  = {what:<24} by the gate's rule above, applied to "
-                       f"top_diff")
-        for p in s.passed:
-            lhs = f"d{total}/d{p.input}"
-            if len(readers.get(p.input, [])) > 1:
-                lhs = f"{lhs} (the part through {_through(node, p)})"
-            factors = chain.get(node.name, [f"d{total}/d{node.name}"]) + \
-                [f"d{node.name}/d{p.input}"]
-            how = ("top_diff x local_diff, elementwise" if s.local_diff is not None
-                   else "top_diff x local_diff, from the gate's local gradient")
-            shape = shape_text(p.diff.shape)
-            if p.raw.shape != p.diff.shape:
-                shape = (f"{shape_text(p.raw.shape)} summed over the batch to "
-                         f"{shape_text(p.diff.shape)}")
-            out.append(f"    B{p.index:<3d}{lhs} = {' . '.join(factors)}")
-            out.append(f"          = {how}    {shape}")
-            if show_values:
-                out.append(_indent(val(p.diff), " " * 8))
-        for n in (last[p.index] for p in s.passed if p.index in last):
-            # every part of dJ/dn is in: the sum comes before anything uses it
-            total_diff = sum(p.diff for t in ex.steps for p in t.passed if p.input == n)
-            out.append("")
-            out.append(f"  d{total}/d{n} = sum of the bottom_diffs from "
-                       f"{', '.join(r for r, _ in parts[n])} "
-                       f"({' + '.join(f'B{b}' for _, b in parts[n])})    "
-                       f"{shape_text(values[n].shape)}")
-            if show_values:
-                out.append(_indent(val(total_diff), " " * 8))
-    out.append("")
-    params = [n for n in g.params if n in ex.grads]
-    if params:
-        out.append(f"The update, W_i <- W_i - lambda_i d{total}/dW_i (seed 000, Eq. 1), "
-                   "for every parameter:")
+            self.out.append(f"    local_diff  = {what:<24} by the gate's rule above, applied "
+                            f"to top_diff")
+
+    def part(self, s: GateStep, p: Passed) -> None:
+        """One bottom_diff, as the chain of factors it multiplies out (B1, B2, ...)."""
+        node, total = s.node, self.total
+        lhs = f"d{total}/d{p.input}"
+        if len(self.readers.get(p.input, [])) > 1:
+            lhs = f"{lhs} (the part through {_through(node, p)})"
+        factors = self.chain.get(node.name, [f"d{total}/d{node.name}"]) + \
+            [f"d{node.name}/d{p.input}"]
+        how = ("top_diff x local_diff, elementwise" if s.local_diff is not None
+               else "top_diff x local_diff, from the gate's local gradient")
+        shape = shape_text(p.diff.shape)
+        if p.raw.shape != p.diff.shape:
+            shape = (f"{shape_text(p.raw.shape)} summed over the batch to "
+                     f"{shape_text(p.diff.shape)}")
+        self.out.append(f"    B{p.index:<3d}{lhs} = {' . '.join(factors)}")
+        self.out.append(f"          = {how}    {shape}")
+        self.value(p.diff)
+
+    def fanout_sum(self, n: str, parts: list[tuple[str, int]]) -> None:
+        """dJ/dn for a node read by several gates: the sum of their parts."""
+        total_diff = sum(p.diff for t in self.ex.steps for p in t.passed if p.input == n)
+        self.out.append("")
+        self.out.append(f"  d{self.total}/d{n} = sum of the bottom_diffs from "
+                        f"{', '.join(r for r, _ in parts)} "
+                        f"({' + '.join(f'B{b}' for _, b in parts)})    "
+                        f"{shape_text(self.values[n].shape)}")
+        self.value(np.asarray(total_diff))
+
+    def update(self) -> None:
+        ex, total = self.ex, self.total
+        self.out.append("")
+        params = [n for n in ex.graph.params if n in ex.grads]
+        if not params:
+            return
+        self.out.append(f"The update, W_i <- W_i - lambda_i d{total}/dW_i (seed 000, Eq. 1), "
+                        "for every parameter:")
         for n in params:
-            out.append(f"  d{total}/d{n:<{width}} {shape_text(ex.grads[n].shape):<8}"
-                       f" like {n} {shape_text(values[n].shape)}")
-    return "\n".join(out) + "\n"
+            self.out.append(f"  d{total}/d{n:<{self.width}} {shape_text(ex.grads[n].shape):<8}"
+                            f" like {n} {shape_text(self.values[n].shape)}")

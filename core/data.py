@@ -65,7 +65,7 @@ def read_columns(path: str | Path, mapping: Mapping[str, list[str]],
                 raise DataError(f"{path}: no column for input {name!r}; choose them with "
                                 f"--columns {name}=COLUMN[,COLUMN...]; the columns are: "
                                 f"{', '.join(header)}")
-    return {name: _column_array(path, header, body, name, columns, dtype)
+    return {name: _column_array(path, header, body, name, columns, np.dtype(dtype))
             for name, columns in mapping.items()}
 
 

@@ -10,6 +10,7 @@ as NaN in the results.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,9 @@ import numpy as np
 
 from core.engine.planned.memory import MemoryPlan
 from core.engine.planned.trace import Builder
+
+#: a buffer's name in the program's text (never inside quotes, where node names are)
+BUFFER_NAME = re.compile(r"(?<![\w'\"])B\d+(?![\w'\"])")
 
 
 def source(builder: Builder, poison: bool = False) -> str:
@@ -35,11 +39,21 @@ def source(builder: Builder, poison: bool = False) -> str:
 
 def generate(builder: Builder, memory: MemoryPlan, poison: bool = False
              ) -> tuple[Callable[[Any], Any], str]:
-    """(the compiled step function, its source)."""
+    """(the compiled step function, its source).
+
+    Logical buffers that the memory plan put in the same view of the same array
+    are written under one name, so that the function's globals hold one entry
+    per view, not one per logical buffer.
+    """
     namespace = dict(builder.namespace)
+    canonical: dict[int, str] = {}  # id of a view -> the name it is bound to
+    renamed: dict[str, str] = {}
     for buf in builder.buffers:
-        namespace[buf.name] = memory.views[buf.id]
-    text = source(builder, poison)
+        view = memory.views.get(buf.id)
+        if view is not None:
+            renamed[buf.name] = canonical.setdefault(id(view), buf.name)
+            namespace[renamed[buf.name]] = view
+    text = BUFFER_NAME.sub(lambda m: renamed.get(m.group(), m.group()), source(builder, poison))
     code = compile(text, "<gates planned step>", "exec")
     exec(code, namespace)  # our own generated text, built from names we chose
     return namespace["step"], text

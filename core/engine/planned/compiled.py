@@ -20,7 +20,6 @@ from core.engine.plan import compile_plan
 from core.engine.planned.codegen import generate
 from core.engine.planned.memory import MemoryPlan, assign, verify
 from core.engine.planned.program import STALE, trace_step
-from core.engine.planned.trace import Buffer
 
 if TYPE_CHECKING:
     from core.graph.graph import Graph
@@ -37,7 +36,7 @@ class CompiledStep:
     fn: Any
     source: str
     memory: MemoryPlan
-    buffers: list[Buffer]  # what each logical buffer was (its traced array released)
+    logical_buffers: int  # buffers the program uses, before the memory plan shares them
     wrt: tuple[str, ...]
 
     def __call__(self, feed: Mapping[str, np.ndarray]) -> Any:
@@ -63,9 +62,8 @@ def compile_step(graph: Graph, feed: Mapping[str, Any], wrt: Iterable[str] | Non
     memory = assign(buffers)
     verify(buffers, memory)
     fn, text = generate(tracer.b, memory, poison)
-    for buf in buffers:  # the step runs in the memory plan's arrays: keep none of the trace's
-        buf.release()
-    return CompiledStep(fn, text, memory, buffers, plan.wrt)
+    # the step runs in the memory plan's arrays: it keeps nothing of the trace
+    return CompiledStep(fn, text, memory, len(buffers), plan.wrt)
 
 
 def feed_key(feed: Mapping[str, Any], dtype: np.dtype) -> tuple | None:

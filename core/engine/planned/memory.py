@@ -36,12 +36,12 @@ def assign(buffers: Sequence[Buffer]) -> MemoryPlan:
     """Linear scan: reuse a free array of the same size and dtype, else allocate one."""
     free: dict[tuple[int, str], list] = defaultdict(list)  # key -> heap of (last, n, array)
     views: dict[int, np.ndarray] = {}
+    shaped: dict[tuple[int, tuple[int, ...]], np.ndarray] = {}  # one view per array and shape
     arrays: list[np.ndarray] = []
     for buf in sorted(buffers, key=lambda b: (b.first, b.id)):
-        size = int(np.prod(buf.shape, dtype=np.int64))
-        if buf.first < 0:  # never touched by the program: give it its own array
-            views[buf.id] = np.empty(buf.shape, buf.dtype)
+        if buf.first < 0:  # never touched by the program: it needs no memory
             continue
+        size = int(np.prod(buf.shape, dtype=np.int64))
         heap = free[(size, buf.dtype.str)]
         if heap and heap[0][0] < buf.first:  # the array freed earliest is free now
             _, n, array = heapq.heappop(heap)
@@ -49,7 +49,10 @@ def assign(buffers: Sequence[Buffer]) -> MemoryPlan:
             n, array = len(arrays), np.empty(size, buf.dtype)
             arrays.append(array)
         heapq.heappush(heap, (buf.last, n, array))
-        views[buf.id] = array.reshape(buf.shape)
+        view = shaped.get((n, buf.shape))
+        if view is None:
+            view = shaped[(n, buf.shape)] = array.reshape(buf.shape)
+        views[buf.id] = view
     return MemoryPlan(views, arrays)
 
 

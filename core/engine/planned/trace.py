@@ -22,10 +22,6 @@ import numpy as np
 
 from core.errors import GateContractError
 
-#: what a compiled step's buffers hold instead of their tracing arrays
-RELEASED = np.empty(0)
-RELEASED.flags.writeable = False
-
 
 @attrs.define(eq=False)
 class Buffer:
@@ -34,13 +30,9 @@ class Buffer:
     id: int
     shape: tuple[int, ...]
     dtype: np.dtype
-    array: np.ndarray  # its own memory while tracing; empty once compiled
+    array: np.ndarray  # its own memory while tracing
     first: int = -1  # first op touching it
     last: int = -1  # last op touching it
-
-    def release(self) -> None:
-        """Drop the tracing array: a compiled step keeps only the memory plan's arrays."""
-        self.array = RELEASED
 
     @property
     def name(self) -> str:

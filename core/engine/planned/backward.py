@@ -70,7 +70,7 @@ class Backward:
             local = self.call(node, rule.method, fn, *map(_array, args))
             call = f"{f}({names})"
         name, writes = b.fresh(), [own] if own is not None else []
-        if top.seed:  # top_diff is dJ/dJ = 1: top_diff x local_diff is local_diff
+        if top.ones:  # top_diff is dJ/dJ = 1: top_diff x local_diff is local_diff
             b.emit(f"{name} = {call}", reads, writes)
             return b.observe(local, reads, writes, name)
         buf = own if own is not None else b.buffer(x.shape, x.dtype)

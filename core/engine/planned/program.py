@@ -97,7 +97,7 @@ class StepTracer(Backward):
             ones = np.ones_like(np.asarray(self.ref[c]))
             ones.flags.writeable = False
             self.grads[c] = b.external(ones, b.const(ones, "one"))
-            self.grads[c].seed = True
+            self.grads[c].ones = True
         for node, needs in self.plan.backward:
             top = self.grads.get(node.name)
             if top is None:

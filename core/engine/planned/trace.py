@@ -47,7 +47,7 @@ class Value:
     array: Any
     roots: frozenset[int] = frozenset()
     external: bool = False
-    seed: bool = False  # the constant dJ/dJ = 1 a cost's backward starts from
+    ones: bool = False  # the constant dJ/dJ = 1 a cost's backward starts from (docs/design.md)
 
 
 def tolerance(dtype: np.dtype) -> float:

@@ -89,5 +89,4 @@ def preallocated(X, Y, Ws, bs, act, rate):
             np.subtract(bs[i], GB[i], out=bs[i])
         return J
 
-    step.held = lambda: sum(x.nbytes for x in A[1:] + D + T + GW + GB)
     return step

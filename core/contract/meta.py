@@ -10,7 +10,7 @@ import inspect
 import math
 
 from core.contract.subject import Subject
-from core.gate.kinds import KIND_BASES, Gate, kind_of
+from core.gate.kinds import KIND_BASES, READS, Gate, kind_of
 from core.rules import gate_name_problem
 
 KNOWN_DTYPES = ("float64", "float32", "float16")
@@ -79,8 +79,8 @@ def declarations_are_valid(s: Subject, check: str) -> None:
                         f"got {dtypes!r}")
     if not isinstance(getattr(g, "supports_out", False), bool):
         raise s.failure(check, f"supports_out must be True or False, got {g.supports_out!r}")
-    reads = getattr(g, "backward_reads", ("inputs", "output"))
-    if not isinstance(reads, tuple) or not set(reads) <= {"inputs", "output"}:
+    reads = getattr(g, "backward_reads", READS)
+    if not isinstance(reads, tuple) or not set(reads) <= set(READS):
         raise s.failure(check, f"backward_reads must be a tuple of 'inputs' and/or 'output', "
                         f"got {reads!r}")
     xfails = getattr(g, "expected_failures", {})

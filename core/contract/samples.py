@@ -3,7 +3,7 @@
 The suite asks for inputs of a suggested shape. A gate with a restricted
 domain (probabilities, a matrix product's inner dimension) steers this through
 its optional ``sample_inputs(rng, shape, dtype, scale)`` hook (see
-``core.contract.Gate``); otherwise every input is ``scale`` times a standard
+``core.gate.Gate``); otherwise every input is ``scale`` times a standard
 normal sample of that shape. Samples are drawn in float64 and cast, so the
 float32 and float64 runs of a check see the same numbers.
 """

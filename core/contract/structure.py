@@ -4,7 +4,7 @@ One bottom_diff per input with its shape and dtype; linear in top_diff; zero
 in, zero out; repeatable; inputs left alone; float32 agreeing with float64;
 ``out=`` agreeing with the plain call; finite results for large inputs.
 (What is particular to a kind -- a cost's scalar, an activation's
-elementwise-ness -- is in ``checks_kind``.)
+elementwise-ness -- is in ``core.contract.kinds``.)
 """
 from __future__ import annotations
 

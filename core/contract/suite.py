@@ -18,15 +18,12 @@ from typing import Any
 
 import attrs
 
-from core.contract import gradients as checks_grad
-from core.contract import kinds as checks_kind
-from core.contract import meta as checks_meta
-from core.contract import structure as checks_struct
+from core.contract import gradients, kinds, meta, structure
 from core.contract.subject import CheckFailure, Subject, subject
 
 #: every check, in the order they run: (name, applies to a subject, function)
 ALL: list[tuple[str, Callable[[Subject], bool], Callable[[Subject, str], None]]] = [
-    *checks_meta.CHECKS, *checks_struct.CHECKS, *checks_kind.CHECKS, *checks_grad.CHECKS]
+    *meta.CHECKS, *structure.CHECKS, *kinds.CHECKS, *gradients.CHECKS]
 CHECK_NAMES: tuple[str, ...] = tuple(name for name, _, _ in ALL)
 STATUSES = ("passed", "failed", "xfail", "xpass")
 

@@ -25,9 +25,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from core.gate.kinds import Gate, Kind
-
-READS = ("inputs", "output")
+from core.gate.kinds import READS, Gate, Kind
 
 
 @attrs.frozen
@@ -61,7 +59,7 @@ RULES: dict[Kind, BackwardRule] = {
 
 def backward_reads(gate: Gate) -> tuple[str, ...]:
     """What a gate's backward reads: its ``backward_reads`` declaration (default both)."""
-    return tuple(getattr(gate, "backward_reads", READS))
+    return tuple(gate.backward_reads)
 
 
 def passed(gate: Gate, inputs: Sequence[Any], output: Any,
@@ -91,7 +89,7 @@ def bottom_diffs(gate: Gate, kind: Kind, top_diff: Any, inputs: Sequence[Any], o
 
     local_diff is None for an operator, which applies its local gradient to
     top_diff itself. The gate is handed every value, or None for what ``reads``
-    leaves out (the planned path passes ``backward_reads(gate)``). The
+    leaves out (``backward_reads(gate)``: what the planned path hands it). The
     bottom_diffs are as the gate made them: count, shape and dtype are checked
     by ``core.gate.diffs``.
     """

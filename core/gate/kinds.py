@@ -20,6 +20,9 @@ from typing import Any, ClassVar, Literal, get_args
 
 import numpy as np
 
+#: what a backward may read: the forward's inputs and its output (``Gate.backward_reads``)
+READS = ("inputs", "output")
+
 #: the three gate kinds (docs/design.md, "Glossary")
 Kind = Literal["operator", "activation", "cost"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
@@ -50,7 +53,7 @@ class Gate:
     #: default) or neither. The planned executor passes None in place of a value
     #: not listed, so that it can release that value's memory earlier (a sigmoid
     #: needs only its output; matmul only its inputs; add neither).
-    backward_reads: ClassVar[tuple[str, ...]] = ("inputs", "output")
+    backward_reads: ClassVar[tuple[str, ...]] = READS
     #: contract checks this gate is known to fail: ``{check name: reason}``
     expected_failures: ClassVar[dict[str, str]] = {}
 

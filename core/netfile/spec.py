@@ -1,7 +1,7 @@
 """What a network file says, once parsed: the spec, its errors, and where each key sits.
 
 ``NetworkSpec`` is a parsed network file, checked for form but not yet built
-(``netparse`` makes one, ``netbuild`` turns one into a Graph). Every error
+(``reader`` makes one, ``builder`` turns one into a Graph). Every error
 about a file is a ``NetworkFileError`` naming the file, the line and the key
 at fault; ``locate`` finds the line that declares a key path in the TOML text.
 """

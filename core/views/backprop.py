@@ -3,7 +3,7 @@
 ``explain(graph, feed)`` runs one forward and one backward pass and records,
 for every gate in backward order, the top_diff it received, its local gradient
 and the bottom_diff it passed to each input -- bottom_diff = top_diff x
-local_diff. ``Explanation.text()`` (``core.explaintext``) writes that as the
+local_diff. ``Explanation.text()`` (``core.views.equations``) writes that as the
 chain-rule equations of seed 000 (B1, B2, ...: ``dJ/da2 = dJ/dz3 . dz3/da2W2 .
 da2W2/da2``) with the shape of every factor, as seed 001 tabulates them, and the values when small.
 

@@ -1,0 +1,58 @@
+"""The suite (core.contract.suite): which checks a gate gets, reproducible results, the
+check names it knows, and expected failures that are strict: counted, never skipped."""
+import pytest
+
+from core import check_gate, iter_checks
+from tests.contract.planted import NoDoc, WrongAtOne
+
+
+def test_checks_are_chosen_by_kind_and_metadata():
+    names = lambda gate: {c.name for c in iter_checks(gate)}
+    assert "elementwise" in names("relu") and "gradient_at_kinks" in names("relu")
+    assert "gradient_at_kinks" not in names("tanh")
+    assert "elementwise" not in names("softmax") and "cost_returns_scalar" not in names("softmax")
+    assert "cost_returns_scalar" in names("huber") and "elementwise" not in names("huber")
+    assert "out_matches_plain" in names("add") and "out_matches_plain" in names("mse")
+
+
+def test_results_are_reproducible_for_a_seed():
+    first = check_gate("softmax_cross_entropy", seed=7)
+    assert first == check_gate("softmax_cross_entropy", seed=7)
+
+
+def test_a_non_default_attribute_is_checked_as_given():
+    from plugins.activations import LeakyReLU
+    results = check_gate(LeakyReLU(slope=0.3))
+    assert all(r.ok for r in results)
+
+
+def test_unknown_check_names_are_refused():
+    with pytest.raises(ValueError, match="unknown check.*gradient_matches_fd.*the checks are"):
+        check_gate("relu", checks=["gradient_matches_fd"])
+
+
+class KnownBad(WrongAtOne):
+    """x squared with a known wrong derivative."""
+    name = "known_bad"
+    expected_failures = {"gradient_matches_finite_differences": "the (1, 2) element, issue 12",
+                         "gradient_random_projection": "the same bug",
+                         "elementwise": "the same bug"}
+
+
+class WronglyPessimistic(NoDoc):
+    """Declares an expected failure of a check it passes."""
+    expected_failures = {"gradient_random_projection": "thought to be flaky"}
+
+
+def test_expected_failures_are_strict_xfails_counted_not_skipped():
+    results = {r.check: r for r in check_gate(KnownBad())}
+    xfails = {c for c, r in results.items() if r.status == "xfail"}
+    assert xfails == {"gradient_matches_finite_differences", "gradient_random_projection",
+                      "elementwise"}
+    assert all(r.ok for r in results.values())
+    assert "expected failure (the (1, 2) element, issue 12)" in \
+        results["gradient_matches_finite_differences"].message
+    passing = {r.check: r for r in check_gate(WronglyPessimistic())}
+    xpass = passing["gradient_random_projection"]
+    assert xpass.status == "xpass" and not xpass.ok
+    assert "declared an expected failure (thought to be flaky) but passed" in xpass.message

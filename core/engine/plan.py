@@ -13,6 +13,7 @@ import attrs
 
 from core.errors import GraphError
 from core.gate.backward import RULES
+from core.gate.kinds import Kind
 
 if TYPE_CHECKING:
     from core.graph.graph import Graph, Node
@@ -26,7 +27,8 @@ class Plan:
     costs: list[str]  # the nodes whose sum J is differentiated
     wrt: tuple[str, ...]
     needs_grad: set[str]  # nodes whose gradient somebody needs
-    backward: list[tuple[Node, tuple[bool, ...]]]  # gates to visit on the way back
+    #: gates to visit on the way back: (gate node, which inputs need a gradient, its kind)
+    backward: list[tuple[Node, tuple[bool, ...], Kind]]
 
 
 def compile_plan(graph: Graph, outputs: Iterable[str] | None, wrt: Iterable[str] | None,
@@ -61,5 +63,5 @@ def compile_plan(graph: Graph, outputs: Iterable[str] | None, wrt: Iterable[str]
                 raise GraphError(f"{rule.kind} gate {node.label} gives no gradient for its "
                                  f"input {i} {node.inputs[i]!r}, but a parameter or wrt node "
                                  f"feeds it")
-        back.append((node, needs))
+        back.append((node, needs, rule.kind))
     return Plan(order, costs, wrt, needs_grad, back)

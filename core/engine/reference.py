@@ -79,22 +79,30 @@ def run_backward(plan: Plan, values: Mapping[str, np.ndarray],
     owned: set[str] = set()  # sums the executor allocated and may add into
     for c in plan.costs:
         grads[c] = np.ones_like(values[c])  # dJ/dJ = 1
-    for node, needs in plan.backward:
+    for node, needs, kind in plan.backward:
         top_diff = grads.get(node.name)
         if top_diff is None:  # nothing downstream reaches a cost
             continue
         xs = [values[i] for i in node.inputs]
-        local, diffs = bottom_diffs(node.gate, node.kind, top_diff, xs, values[node.name], needs)
+        local, diffs = bottom_diffs(node.gate, kind, top_diff, xs, values[node.name], needs)
         if trace is not None:
             trace(node, top_diff, local, diffs or ())
         try:
-            diffs = check_count(diffs, xs)
-            for i, (name, need) in enumerate(zip(node.inputs, needs)):
-                if need:
-                    _accumulate(grads, owned, name, check_bottom_diff(diffs[i], xs[i], i, name))
+            if diffs is None or len(diffs) != len(xs):
+                diffs = check_count(diffs, xs)  # raises: the count is wrong
+            for i, name in enumerate(node.inputs):
+                if needs[i]:
+                    _accumulate(grads, owned, name, _checked(diffs[i], xs[i], i, name))
         except DiffProblem as exc:
             raise GateContractError(f"gate {node.label} from {node.spec.source} {exc}") from None
     return {w: grads[w] if w in grads else np.zeros_like(values[w]) for w in plan.wrt}
+
+
+def _checked(diff: Any, x: np.ndarray, index: int, name: str) -> np.ndarray:
+    """A bottom_diff already shaped like its input as it is, else through the checker."""
+    if type(diff) is np.ndarray and diff.shape == x.shape:
+        return diff
+    return check_bottom_diff(diff, x, index, name)
 
 
 def _accumulate(grads: dict[str, np.ndarray], owned: set[str], name: str,

@@ -19,7 +19,7 @@ reads; ``passed`` hands None for the others (the planned path frees them early).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -39,16 +39,19 @@ class BackwardRule:
 
     def local_args(self, inputs: Sequence[Any], output: Any) -> tuple[Any, ...]:
         """The arguments of ``method`` (after top_diff, for an operator)."""
-        if self.kind == "activation":
-            return (inputs[0], output)
-        if self.kind == "cost":
-            return (inputs[0], inputs[1])
-        return (list(inputs), output)
+        return _ARGS[self.kind](inputs, output)
 
     def gets_gradient(self, index: int) -> bool:
         """True when input ``index`` receives a bottom_diff from this kind."""
         return not (self.target_free and index == 1)
 
+
+#: each kind's local-gradient arguments, from the forward's inputs and output
+_ARGS: dict[Kind, Callable[[Sequence[Any], Any], tuple[Any, ...]]] = {
+    "activation": lambda xs, y: (xs[0], y),  # derivative(x, y)
+    "cost": lambda xs, y: (xs[0], xs[1]),  # gradient(prediction, target)
+    "operator": lambda xs, y: (list(xs), y),  # local_gradient(top_diff, inputs, output, ...)
+}
 
 RULES: dict[Kind, BackwardRule] = {
     "activation": BackwardRule("activation", "derivative", scales=True),
@@ -94,10 +97,11 @@ def bottom_diffs(gate: Gate, kind: Kind, top_diff: Any, inputs: Sequence[Any], o
     by ``core.gate.diffs``.
     """
     rule = RULES[kind]
-    xs, y = passed(gate, inputs, output, reads)
-    if rule.scales:
-        local = local_diff(gate, kind, xs, y)
-        diffs: list[Any] = [None] * len(inputs)
-        diffs[0] = top_diff * local
-        return local, diffs
-    return None, getattr(gate, rule.method)(top_diff, xs, y, list(needs))
+    xs, y = (inputs, output) if reads is READS else passed(gate, inputs, output, reads)
+    method = getattr(gate, rule.method)
+    if not rule.scales:
+        return None, method(top_diff, list(xs), y, list(needs))
+    local = method(*_ARGS[kind](xs, y))
+    diffs: list[Any] = [None] * len(inputs)
+    diffs[0] = top_diff * local
+    return local, diffs

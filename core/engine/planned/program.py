@@ -98,7 +98,7 @@ class StepTracer(Backward):
             ones.flags.writeable = False
             self.grads[c] = b.external(ones, b.const(ones, "one"))
             self.grads[c].ones = True
-        for node, needs in self.plan.backward:
+        for node, needs, _ in self.plan.backward:
             top = self.grads.get(node.name)
             if top is None:
                 continue

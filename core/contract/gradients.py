@@ -14,6 +14,7 @@ import numpy as np
 from core.contract.numeric import EPS, TOLERANCES, compare, directional, jacobians, numeric_vjp
 from core.contract.samples import SHAPES, sample_inputs
 from core.contract.subject import Subject, backward, forward, shapes, wrt
+from core.gate.kinds import KINDS
 
 F64 = np.dtype("float64")
 #: random directions per input, and the (tighter) tolerance of one projected scalar:
@@ -138,7 +139,7 @@ def _has_kinks(s: Subject) -> bool:
 
 
 def _differentiable(s: Subject) -> bool:
-    return s.kind in ("operator", "activation", "cost")
+    return s.kind in KINDS
 
 
 CHECKS = [

@@ -15,6 +15,7 @@ from core.contract.samples import SHAPES, cast, sample_inputs
 from core.contract.subject import Subject, backward, forward, raw_backward, shapes, wrt
 from core.gate.backward import RULES, bottom_diffs, local_diff
 from core.gate.diffs import DiffProblem, check_bottom_diff
+from core.gate.kinds import KINDS
 
 F64 = np.dtype("float64")
 SHAPE = SHAPES[1]  # with a batch dimension
@@ -195,7 +196,7 @@ def _float_dtypes(s: Subject) -> list[str]:
 
 
 def _known(s):
-    return s.kind in ("operator", "activation", "cost")
+    return s.kind in KINDS
 
 
 CHECKS = [

@@ -36,7 +36,9 @@ from typing import TYPE_CHECKING, Any
 from core.errors import (
     CycleError,
     DuplicateGateError,
+    EngineWarning,
     GateContractError,
+    GateError,
     GatesError,
     GraphError,
     PluginError,
@@ -54,7 +56,7 @@ _LAZY = {
     "PluginInfo": "core.registry.discovery", "PluginWarning": "core.registry.discovery",
     "default_registry": "core.registry.discovery",
     "load_entry_points": "core.registry.discovery", "plugin_report": "core.registry.discovery",
-    "Graph": "core.graph.graph", "Node": "core.graph.graph", "mlp": "core.graph.compose",
+    "Graph": "core.graph.graph", "Node": "core.graph.node", "mlp": "core.graph.compose",
     "Executor": "core.engine.executor", "Plan": "core.engine.plan",
     "FeedError": "core.engine.feeds",
     "SGD": "core.engine.training", "History": "core.engine.training",
@@ -77,7 +79,8 @@ __all__ = [
     "load_entry_points", "plugin_report", "PluginInfo", "PluginWarning",
     "Graph", "Node", "Executor", "Plan", "mlp", "train", "SGD", "History",
     "GatesError", "UnknownGateError", "DuplicateGateError", "PluginError",
-    "GraphError", "ShapeError", "GateContractError", "FeedError", "CycleError",
+    "GraphError", "ShapeError", "GateContractError", "GateError", "FeedError", "CycleError",
+    "EngineWarning",
     # seeing and keeping a network
     "to_dot", "render", "GraphvizError", "explain", "Explanation", "NetworkFileError",
     "save", "load", "PersistError", "MissingPluginError", "VersionWarning", "Progress",
@@ -94,7 +97,8 @@ if TYPE_CHECKING:  # what the lazy table provides, for type checkers
     from core.engine.training import SGD, History, train
     from core.gate.define import elementwise
     from core.graph.compose import mlp
-    from core.graph.graph import Graph, Node
+    from core.graph.graph import Graph
+    from core.graph.node import Node
     from core.netfile.npz import PersistError
     from core.netfile.saved import MissingPluginError, VersionWarning, load, save
     from core.netfile.spec import NetworkFileError

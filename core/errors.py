@@ -48,6 +48,16 @@ class GateContractError(GatesError):
     """A gate returned something the contract does not allow."""
 
 
+class EngineWarning(UserWarning):
+    """The engine changed how it runs a graph (for example, for good to the slower
+    reference path) and says why."""
+
+
+class GateError(GatesError):
+    """A gate raised while a compiled step ran; the message names the node, the gate
+    type, its plugin and the method, and the gate's own exception is chained."""
+
+
 def suggest(name: str, known: Iterable[str], listing: str | None = None) -> str:
     """'; did you mean ...?' for a mistyped name, or ''.
 

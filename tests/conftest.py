@@ -150,18 +150,17 @@ def rng():
 def central_differences(graph, feed, name, eps=1e-6, of=None):
     """dJ/dname by central differences, perturbing a parameter or a fed input."""
     is_param = name in graph.params
-    base = graph.params[name] if is_param else np.array(feed[name], dtype=graph.dtype)
+    base = np.array(graph.params[name] if is_param else feed[name], dtype=graph.dtype)
     grad = np.zeros(base.shape)
     executor = graph.executor()
 
     def loss(value):
-        if is_param:
-            saved = graph.params[name]
-            graph.params[name] = value
+        if is_param:  # the graph copies values into its own arrays
+            graph.set_params({name: value})
             try:
                 return executor.value_and_grad(feed, wrt=[], of=of)[0]
             finally:
-                graph.params[name] = saved
+                graph.set_params({name: base})
         return executor.value_and_grad({**feed, name: value}, wrt=[], of=of)[0]
 
     for idx in np.ndindex(base.shape):

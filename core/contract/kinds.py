@@ -87,8 +87,8 @@ def backward_reads_honest(s: Subject, check: str) -> None:
     what, top = RULES[s.known].method, rng.standard_normal(y.shape)
 
     def run(given: Sequence[str]) -> list[Any]:
-        local, diffs = bottom_diffs(s.gate, s.known, top, xs, y, [True] * len(xs), given)
-        return [local] if local is not None else list(diffs or ())
+        diffs = bottom_diffs(s.gate, s.known, top, xs, y, [True] * len(xs), given)[1]
+        return [d for d in diffs or () if d is not None]
 
     full = run(READS)
     left_out = " and ".join(r for r in READS if r not in reads)
@@ -100,13 +100,16 @@ def backward_reads_honest(s: Subject, check: str) -> None:
                         f"not read; declare what it reads") from exc
     for i, (a, b) in enumerate(zip(reduced, full)):
         a, b = np.asarray(a), np.asarray(b)
-        try:
-            a = np.broadcast_to(a, b.shape)  # e.g. identity's derivative 1: top_diff x 1
-        except ValueError:
-            pass  # not broadcastable: array_equal says so below
-        if not np.array_equal(a, b):
-            raise s.failure(check, f"{what}[{i}] differs when given None for its {left_out} "
-                            f"(backward_reads = {reads!r}), inputs shaped {shapes(xs)}",
+        if a.shape != b.shape or a.dtype != b.dtype:
+            raise s.failure(check, f"bottom_diff {i} (from {what}) is {a.dtype} shaped "
+                            f"{a.shape} when given None for its {left_out} (backward_reads = "
+                            f"{reads!r}), but {b.dtype} shaped {b.shape} when given everything, "
+                            f"inputs shaped {shapes(xs)}; the planned path relies on both being "
+                            f"the same")
+        if not np.array_equal(a, b, equal_nan=True):
+            raise s.failure(check, f"bottom_diff {i} (from {what}) differs when given None "
+                            f"for its {left_out} (backward_reads = {reads!r}), inputs shaped "
+                            f"{shapes(xs)}",
                             compare(a, b, 0, 0).describe().replace("analytic", "reduced")
                             .replace("numeric", "full"))
 

@@ -16,7 +16,8 @@ from core.gate.backward import RULES
 from core.gate.kinds import Kind
 
 if TYPE_CHECKING:
-    from core.graph.graph import Graph, Node
+    from core.graph.graph import Graph
+    from core.graph.node import Node
 
 
 @attrs.define

@@ -25,7 +25,8 @@ from core.gate.backward import bottom_diffs
 from core.gate.diffs import DiffProblem, check_bottom_diff, check_count
 
 if TYPE_CHECKING:
-    from core.graph.graph import Graph, Node
+    from core.graph.graph import Graph
+    from core.graph.node import Node
 
 #: ``trace(node, top_diff, local_diff, bottom_diffs)``, called for each gate on the way back
 Trace = Callable[["Node", np.ndarray, Any, Sequence[Any]], None]

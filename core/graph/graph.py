@@ -10,69 +10,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any
 
-import attrs
 import numpy as np
 
 from core.engine.executor import Executor
-from core.errors import CycleError, GraphError, suggest
-from core.gate.kinds import Gate, Kind
+from core.errors import GraphError, suggest
 from core.graph.init import initialise
+from core.graph.node import Node
+from core.graph.params import Params
+from core.graph.pickling import graph_state, rebuild
+from core.graph.topology import topological_order
 from core.registry.discovery import default_registry
-from core.registry.manager import GateSpec, Registry
+from core.registry.manager import Registry
 from core.rules import name_problem, rate_problem
-
-Op = Literal["input", "param", "gate"]
-
-
-@attrs.define
-class Node:
-    """One node of the graph: an input, a parameter or a gate.
-
-    Only a gate has a gate instance, a registered type (``spec``) and a kind;
-    asking an input or a parameter for them is a GraphError.
-    """
-
-    name: str
-    op: Op
-    inputs: tuple[str, ...] = ()
-    _gate: Gate | None = attrs.field(default=None, alias="gate")
-    _spec: GateSpec | None = attrs.field(default=None, alias="spec")
-    attributes: dict[str, Any] = attrs.field(factory=dict)
-    shape: tuple[int | None, ...] | None = None  # declared shape of an input, if any
-
-    @property
-    def gate(self) -> Gate:
-        """The gate instance that computes this node."""
-        if self._gate is None:
-            raise self._not_a_gate("gate")
-        return self._gate
-
-    @property
-    def spec(self) -> GateSpec:
-        """The registered gate type of this node, with its provenance."""
-        if self._spec is None:
-            raise self._not_a_gate("registered gate type")
-        return self._spec
-
-    @property
-    def kind(self) -> Kind:
-        """The gate's kind (operator, activation or cost)."""
-        return self.spec.kind
-
-    @property
-    def label(self) -> str:
-        """'name (gate)' for messages."""
-        return f"{self.name!r} ({self.what})"
-
-    @property
-    def what(self) -> str:
-        """The gate type's registered name, or 'input' or 'param'."""
-        return self._spec.name if self._spec is not None else self.op
-
-    def _not_a_gate(self, what: str) -> GraphError:
-        return GraphError(f"node {self.name!r} is an {self.op}, not a gate: it has no {what}")
 
 
 class Graph:
@@ -81,14 +32,12 @@ class Graph:
     def __init__(self, registry: Registry | None = None, *, dtype: Any = np.float64,
                  seed: int | None = 0) -> None:
         self.registry = default_registry() if registry is None else registry
-        self.dtype = np.dtype(dtype)
-        if self.dtype.kind != "f":
-            raise GraphError(f"graph dtype must be a floating type, not {self.dtype}")
+        self.dtype = canonical_dtype(dtype)
         #: the seed initialisers draw from (kept so a network file can record it)
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.nodes: dict[str, Node] = {}
-        self.params: dict[str, np.ndarray] = {}
+        self._params = Params()
         #: per-parameter learning rates, the seed's lambda_i (Eq. 1)
         self.rates: dict[str, float] = {}
         #: parameter initialisers, kept so a network file can describe them
@@ -132,7 +81,7 @@ class Graph:
             array = np.array(value, dtype=self.dtype)  # a copy the graph owns
             self.inits[name] = {"init": "value", "shape": list(array.shape)}
         self._add(Node(name, "param"))
-        self.params[name] = array
+        self._params.adopt(name, array)
         if rate is not None:
             self.rates[name] = float(rate)
         return name
@@ -172,6 +121,36 @@ class Graph:
             self[name]  # an unknown name raises, with a suggestion
         self.outputs.extend(n for n in names if n not in self.outputs)
 
+    # -- parameters ----------------------------------------------------------
+    @property
+    def params(self) -> Params:
+        """{name: array} of the trainable parameters; the graph owns the arrays.
+
+        Assigning (``graph.params[name] = value``) copies into the owned array,
+        as ``set_params`` does.
+        """
+        return self._params
+
+    @params.setter
+    def params(self, values: Mapping[str, Any]) -> None:
+        self.set_params(values)
+
+    def set_params(self, values: Mapping[str, Any]) -> None:
+        """Copy ``values`` ({name: array}) into the parameters, the way to load weights.
+
+        Every name, shape and dtype is checked before anything is copied, so a
+        bad value changes nothing; the arrays stay the graph's own, and so a
+        compiled step stays valid.
+        """
+        self._params.assign(values)
+
+    # -- pickling: the network, its parameter values and provenance, no caches --
+    def __getstate__(self) -> dict[str, Any]:
+        return graph_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        rebuild(self, state)
+
     # -- reading -------------------------------------------------------------
     def __getitem__(self, name: str) -> Node:
         try:
@@ -200,69 +179,9 @@ class Graph:
     def order(self, targets: Iterable[str] | None = None) -> list[str]:
         """Nodes needed for ``targets`` (default: every node) in topological order.
 
-        Kahn's algorithm, iterative: a chain of many thousand gates is fine.
-        Raises GraphError for an undefined input or a cycle.
+        Raises GraphError for an undefined input, CycleError for a cycle.
         """
-        for node in self.nodes.values():
-            for i in node.inputs:
-                if i not in self.nodes:
-                    raise GraphError(f"gate {node.label} reads {i!r}, which is not a node "
-                                     f"of the graph{suggest(i, self.nodes)}")
-        ancestors = None if targets is None else self._ancestors(targets)
-        # in definition order, never set order: the order must not change from
-        # one run to the next (string hashing is randomised per process)
-        wanted = [n for n in self.nodes if ancestors is None or n in ancestors]
-        indegree = {n: len(self.nodes[n].inputs) for n in wanted}
-        readers: dict[str, list[str]] = {n: [] for n in wanted}
-        for n in wanted:
-            for i in self.nodes[n].inputs:
-                readers[i].append(n)
-        ready = [n for n in wanted if indegree[n] == 0]
-        order = []
-        while ready:
-            n = ready.pop()
-            order.append(n)
-            for r in reversed(readers[n]):
-                indegree[r] -= 1
-                if indegree[r] == 0:
-                    ready.append(r)
-        if len(order) != len(wanted):
-            cycle = self._cycle([n for n in wanted if indegree[n] > 0])
-            raise CycleError(f"the graph has a cycle: {' -> '.join(cycle)} "
-                             f"(each node feeds the next)", cycle)
-        return order
-
-    def _cycle(self, stuck: list[str]) -> list[str]:
-        """One cycle among the nodes Kahn's sort could not place, as a closed path.
-
-        Every stuck node reads at least one stuck node, so following stuck
-        inputs from any of them must come back to a node already visited.
-        """
-        blocked = set(stuck)
-        where: dict[str, int] = {}  # node -> its position on the walk
-        walk: list[str] = []
-        n = stuck[0]
-        while n not in where:
-            where[n] = len(walk)
-            walk.append(n)
-            n = next(i for i in self.nodes[n].inputs if i in blocked)
-        loop = walk[where[n]:][::-1]  # the walk follows inputs; data flows the other way
-        rank = {name: k for k, name in enumerate(self.nodes)}
-        first = min(range(len(loop)), key=lambda k: rank[loop[k]])
-        loop = loop[first:] + loop[:first]  # start at the node defined first
-        return loop + [loop[0]]
-
-    def _ancestors(self, targets: Iterable[str]) -> set[str]:
-        seen: set[str] = set()
-        stack = list(targets)
-        while stack:
-            n = stack.pop()
-            if n in seen:
-                continue
-            self[n]  # raises for an unknown target
-            seen.add(n)
-            stack.extend(self.nodes[n].inputs)
-        return seen
+        return topological_order(self.nodes, targets)
 
     # -- running (delegated to the executor) ----------------------------------
     def executor(self) -> Executor:
@@ -288,6 +207,17 @@ class Graph:
         J is the sum of the graph's costs, or of the nodes named in ``of``.
         """
         return self.executor().value_and_grad(feed, wrt, of=of)
+
+
+def canonical_dtype(dtype: Any) -> np.dtype:
+    """The native floating dtype for ``dtype`` (one object per dtype, also after pickling)."""
+    try:
+        found = np.dtype(dtype)
+    except TypeError as exc:
+        raise GraphError(f"graph dtype must be a floating type, not {dtype!r}: {exc}") from None
+    if found.kind != "f":
+        raise GraphError(f"graph dtype must be a floating type, not {found}")
+    return np.dtype(found.name)
 
 
 def _check_name(name: Any) -> None:

@@ -19,7 +19,8 @@ import attrs
 import numpy as np
 
 from core.gate.diffs import reducible, unbroadcast
-from core.graph.graph import Graph, Node
+from core.graph.graph import Graph
+from core.graph.node import Node
 from core.views.equations import render
 from core.views.values import SMALL, shape_text, value_text  # noqa: F401 (re-exported)
 

@@ -35,9 +35,15 @@ def test_shapes_that_cannot_combine_name_both_gates_and_shapes(registry, rng):
     assert "'z2' (add)" in message
     assert "'Z' (matmul) with shape (5, 3)" in message
     assert "'b' (param) with shape (1, 4)" in message
-    # nothing lost: fix the parameter and the same graph runs
-    g.params["b"] = np.zeros((1, 3))
-    assert g.forward({"X": np.ones((5, 2))})["z2"].shape == (5, 3)
+    # nothing lost: a parameter keeps its shape (a new value of another shape is refused,
+    # naming both), and a gate reading a parameter of the right shape runs in the same graph
+    with pytest.raises(GraphError, match=r"'b' has shape \(1, 4\); the new value has shape "
+                                         r"\(1, 3\)"):
+        g.params["b"] = np.zeros((1, 3))
+    assert g.params["b"].shape == (1, 4)
+    g.param("b3", shape=(1, 3), init="zeros")
+    g.gate("add", "Z", "b3", name="z3")
+    assert g.forward({"X": np.ones((5, 2))}, outputs=["z3"])["z3"].shape == (5, 3)
 
 
 def test_cost_refuses_a_target_that_would_broadcast(registry):

@@ -11,6 +11,7 @@ import pytest
 
 from core import mlp
 from core.netfile import saved as persist
+from core.netfile.npz import npz_bytes
 from core.netfile.saved import PersistError, load, read_npz, save
 
 
@@ -64,3 +65,15 @@ def test_not_a_zip_and_wrong_contents_are_refused(tmp_path):
     np.savez(buf, W1=np.arange(3))  # integers
     with pytest.raises(PersistError, match="not a floating-point array"):
         read_npz(buf.getvalue())
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_strided_and_fortran_arrays_come_back_bit_for_bit(dtype):
+    big = np.arange(24, dtype=dtype).reshape(4, 6) / 7
+    arrays = {"strided": big[::2, ::2],
+              "fortran": np.asfortranarray(np.array([[np.nan, -0.0], [np.inf, 1.5]], dtype))}
+    assert not arrays["strided"].flags.c_contiguous
+    back = read_npz(npz_bytes(arrays))
+    for name, value in arrays.items():
+        assert back[name].dtype == value.dtype and back[name].shape == value.shape
+        assert back[name].tobytes() == np.ascontiguousarray(value).tobytes(), name

@@ -42,8 +42,9 @@ def test_round_trip_is_bit_identical(tmp_path, xor, dtype):
 def test_odd_arrays_round_trip_bit_for_bit(tmp_path, dtype):
     net = mlp([2, 3, 1], dtype=dtype)
     big = np.arange(24, dtype=dtype).reshape(4, 6) / 7
-    net.params["W1"] = big[::2, ::2]  # a strided view: not contiguous
-    assert not net.params["W1"].flags.c_contiguous
+    net.params["W1"] = big[::2, ::2]  # a strided view, copied into the graph's own array
+    assert net.params["W1"].flags.c_contiguous
+    assert net.params["W1"].tobytes() == np.ascontiguousarray(big[::2, ::2]).tobytes()
     net.params["W2"] = np.asfortranarray(np.array([[np.nan], [-0.0], [np.inf]], dtype=dtype))
     tiny = np.finfo(dtype).smallest_subnormal
     net.params["b1"] = np.array([[tiny, -np.inf, np.finfo(dtype).max]], dtype=dtype)
@@ -118,7 +119,10 @@ def test_shape_or_name_mismatch_is_refused(tmp_path):
 
 def test_what_cannot_be_saved_faithfully_is_refused_before_writing(tmp_path):
     net = mlp([2, 3, 1])
-    net.params["W1"] = net.params["W1"].astype(np.float32)  # in a float64 graph
+    net.params["W1"] = net.params["W1"].astype(np.float32)  # copied: the graph stays float64
+    assert net.params["W1"].dtype == np.float64
+    # an array replaced behind the graph's back (not through params or set_params)
+    dict.__setitem__(net.params, "W1", net.params["W1"].astype(np.float32))
     with pytest.raises(PersistError, match="'W1' is float32 but the graph is float64"):
         save(net, tmp_path / "net")
     with pytest.raises(PersistError, match="reserved key"):

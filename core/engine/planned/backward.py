@@ -21,11 +21,18 @@ from core.gate.backward import RULES, backward_reads, local_diff, passed
 from core.gate.diffs import DiffProblem, check_bottom_diff, check_count, reduced_axes
 
 if TYPE_CHECKING:
-    from core.graph.graph import Node
+    from core.graph.node import Node
 
 
 def _name(v: Value | None) -> str:
     return "None" if v is None else v.name
+
+
+def _described(a: Any) -> str:
+    """What a gate returned, for messages: 'an array of object shaped (4, 3)', 'a float'."""
+    if isinstance(a, np.ndarray):
+        return f"an array of {a.dtype} shaped {a.shape}"
+    return f"a {type(a).__name__}"
 
 
 def _array(v: Value | None) -> Any:
@@ -71,11 +78,22 @@ class Backward:
             call = f"{f}({names})"
         name, writes = b.fresh(), [own] if own is not None else []
         if top.ones:  # top_diff is dJ/dJ = 1: top_diff x local_diff is local_diff
+            b.at(node, rule.method)
             b.emit(f"{name} = {call}", reads, writes)
+            b.at(node, None)
             return b.observe(local, reads, writes, name)
         buf = own if own is not None else b.buffer(x.shape, x.dtype)
-        np.multiply(top.array, local, out=buf.array)
+        try:
+            np.multiply(top.array, local, out=buf.array)
+        except (TypeError, ValueError) as exc:  # e.g. an object array, or a wrong shape
+            raise GateContractError(
+                f"gate {node.label} from {node.spec.source}: {rule.method} returned "
+                f"{_described(local)} when given the values its backward_reads "
+                f"{backward_reads(gate)} declares; top_diff x local_diff cannot be made "
+                f"of it: {exc}") from exc
+        b.at(node, rule.method)
         b.emit(f"{name} = _mul({top.name}, {call}, {buf.name})", [top, *reads], [buf])
+        b.at(node, None)
         return b.observe(buf.array, [], [buf], name)
 
     def vjp(self, node: Node, top: Value, needs: tuple[bool, ...]) -> list[Value | None]:
@@ -109,8 +127,10 @@ class Backward:
         target = names[0] + "," if len(names) == 1 else ", ".join(names)
         reads = [top, *[v for v in px if v is not None], *([py] if py is not None else [])]
         writes = [o for o in bufs if o is not None]
+        b.at(node, "local_gradient")
         b.emit(f"{target} = {f}({top.name}, ({', '.join(map(_name, px))},), {_name(py)}, "
                f"{nd}{tail})", reads, writes)
+        b.at(node, None)
         return [b.observe(d, reads, writes, n) if need else None
                 for need, d, n in zip(needs, got, names)]
 

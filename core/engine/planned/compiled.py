@@ -9,6 +9,7 @@ differentiated, and (for training) the rates; the engine's per-graph state
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from core.engine.plan import compile_plan
 from core.engine.planned.codegen import generate
 from core.engine.planned.memory import MemoryPlan, assign, verify
 from core.engine.planned.program import STALE, trace_step
+from core.errors import EngineWarning, GatesError
 
 if TYPE_CHECKING:
     from core.graph.graph import Graph
@@ -106,11 +108,16 @@ class StepCache:
             result = step.fn(feed)
             if result is not STALE:
                 return result
-            # the graph's parameter arrays were replaced: compile again, unless
-            # that keeps happening (finite differences swap them on every call)
+            # the graph's parameter arrays were replaced behind its back (params and
+            # set_params copy into them): compile again, unless that keeps happening
             self.steps.clear()
             self.stale += 1
             if self.stale > MAX_STALE:
+                warnings.warn(f"the graph's parameter arrays were replaced {self.stale} times "
+                              f"behind its back, so its steps run on the reference path from "
+                              f"now on (slower); set parameters with graph.set_params(...) or "
+                              f"graph.params[name] = value, which copy into the graph's own "
+                              f"arrays", EngineWarning, stacklevel=4)
                 return on_reference(feed)
         elif self.stale > MAX_STALE or ((what, key) not in self.seen and not self.eager):
             if len(self.seen) >= 4 * MAX_CACHED:
@@ -120,4 +127,9 @@ class StepCache:
         if len(self.steps) >= MAX_CACHED:
             self.steps.clear()
         step = self.last = self.steps[(what, key)] = compile_step(graph, feed, **kw)
-        return step.fn(feed)
+        result = step.fn(feed)
+        if result is STALE:  # a step compiled for this very feed must run it
+            raise GatesError("a step compiled for this feed refused it (the compiled step's "
+                             "guard and its compile key disagree); this is the engine's bug: "
+                             "run with Executor(graph, mode='reference') meanwhile")
+        return result

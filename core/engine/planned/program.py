@@ -75,6 +75,7 @@ class StepTracer(Backward):
             f = b.const(node.gate.forward, "f")
             args = ", ".join(x.name for x in xs)
             name = b.fresh()
+            b.at(node, "forward")
             if node.kind != "cost" and node.gate.supports_out:
                 out = b.buffer(ref.shape, ref.dtype)
                 y = node.gate.forward(*[x.array for x in xs], out=out.array)
@@ -85,6 +86,7 @@ class StepTracer(Backward):
                 y = node.gate.forward(*[x.array for x in xs])
                 b.emit(f"{name} = {f}({args})", xs)
                 value = b.observe(y, xs, [], name)
+            b.at(node, None)
             if not isinstance(y, np.ndarray) and node.kind != "cost":
                 b.emit(f"{name} = _asarray({name})", [value])
                 value.array = np.asarray(y)

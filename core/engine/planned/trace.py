@@ -68,6 +68,10 @@ class Builder:
         self.touched: list[set[int]] = []
         self.buffers: list[Buffer] = []
         self.namespace: dict[str, Any] = {"np": np}
+        #: per line, the gate node and the method of it that the line calls, or None for
+        #: the engine's own ops (sums, reductions, the update)
+        self.where: list[tuple[Any, str] | None] = []
+        self.doing: tuple[Any, str] | None = None
         self._names = 0
 
     # -- names ---------------------------------------------------------------
@@ -104,6 +108,11 @@ class Builder:
             buf.last = k
         self.lines.append(line)
         self.touched.append(touched)
+        self.where.append(self.doing)
+
+    def at(self, node: Any, method: str | None) -> None:
+        """The lines emitted next call ``method`` of ``node``'s gate (None: the engine's)."""
+        self.doing = None if method is None else (node, method)
 
     def observe(self, result: Any, args: list[Value], bufs: list[Buffer], name: str) -> Value:
         """The value a gate returned, with the buffers its memory may share."""

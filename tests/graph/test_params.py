@@ -1,0 +1,60 @@
+"""Setting parameters: Graph.set_params and params[name] = value copy into the arrays the
+graph owns, after checking names, shapes and dtypes, and keep the compiled step."""
+import numpy as np
+import pytest
+
+from core import GraphError, mlp
+from core.engine.state import cache_of
+
+
+def test_set_params_copies_into_the_graphs_own_arrays_and_keeps_the_compiled_step(xor):
+    net = mlp([2, 3, 1])
+    cache_of(net).eager = True
+    ex = net.executor()
+    ex.sgd_step(xor, 0.1)
+    step = cache_of(net).last
+    owned = net.params["W1"]
+    new = np.full((2, 3), 0.25)
+    net.set_params({"W1": new})
+    assert net.params["W1"] is owned and np.array_equal(owned, new)
+    new[0, 0] = 9.0  # the graph keeps its own copy
+    assert net.params["W1"][0, 0] == 0.25
+    ex.sgd_step(xor, 0.1)
+    assert cache_of(net).last is step  # no recompile
+
+
+def test_assigning_a_parameter_works_the_same_way(xor):
+    net = mlp([2, 3, 1], dtype=np.float32)
+    owned = net.params["b1"]
+    net.params["b1"] = [[1, 2, 3]]  # a list of ints: converted into the float32 array
+    assert net.params["b1"] is owned and owned.dtype == np.float32
+    assert owned.tolist() == [[1.0, 2.0, 3.0]]
+    net.params.update({"b2": np.array([[0.5]])})
+    assert net.params["b2"][0, 0] == 0.5
+
+
+@pytest.mark.parametrize("values, words", [
+    ({"W9": np.zeros((2, 3))},
+     "no parameter named 'W9'; did you mean 'W2', 'W1'? The parameters are: W1, b1, W2, b2"),
+    ({"W1": np.zeros((3, 2))}, "'W1' has shape (2, 3); the new value has shape (3, 2)"),
+    ({"W1": np.full((2, 3), "a")}, "'W1': the new value is <U1, not numbers"),
+    ({"W1": [[1, 2], [3]]}, "'W1': the new value is not a rectangular array of numbers"),
+])
+def test_a_bad_value_is_refused_by_name_and_changes_nothing(values, words):
+    net = mlp([2, 3, 1])
+    before = {k: v.copy() for k, v in net.params.items()}
+    with pytest.raises(GraphError) as err:
+        net.set_params({"b1": np.ones((1, 3)), **values})  # a good value first
+    assert words in str(err.value)
+    for name, value in before.items():
+        assert np.array_equal(net.params[name], value), name
+
+
+def test_parameters_are_neither_added_nor_removed_through_the_mapping():
+    net = mlp([2, 3, 1])
+    with pytest.raises(GraphError, match="add a parameter with Graph.param"):
+        net.params["W3"] = np.zeros((1, 1))
+    for remove in (lambda p: p.pop("W1"), lambda p: p.__delitem__("W1"), lambda p: p.clear()):
+        with pytest.raises(GraphError, match="cannot be removed"):
+            remove(net.params)
+    assert list(net.params) == ["W1", "b1", "W2", "b2"]

@@ -51,8 +51,10 @@ class _Version(argparse.Action):
 
     def __call__(self, parser, namespace, values, option_string=None):
         from importlib.metadata import PackageNotFoundError, version
+
+        from core.registry.discovery import HOST_DISTRIBUTION
         try:
-            text = version("gates")
+            text = version(HOST_DISTRIBUTION)
         except PackageNotFoundError:
             text = "(not installed as a distribution)"
         print(f"gates {text}")

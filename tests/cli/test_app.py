@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.cli import main
+from core.registry.discovery import HOST_DISTRIBUTION
 
 SEED_GATES = {"add", "mul", "matmul", "sigmoid", "identity", "mse"}
 
@@ -20,7 +21,7 @@ def test_list_json_shows_the_builtins_with_their_distribution(capsys):
     by_name = {r["name"]: r for r in rows}
     assert SEED_GATES <= set(by_name)
     for name in SEED_GATES:
-        assert by_name[name]["distribution"] == "gates"
+        assert by_name[name]["distribution"] == HOST_DISTRIBUTION
         assert {"name", "kind", "distribution", "version", "plugin", "arity"} <= set(by_name[name])
     assert by_name["add"]["kind"] == "operator"
     assert by_name["sigmoid"]["kind"] == "activation"
@@ -51,7 +52,8 @@ def test_no_command_prints_help(capsys):
 def test_version_is_the_distributions(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["--version"])
-    assert exit_.value.code == 0 and capsys.readouterr().out == f"gates {version('gates')}\n"
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == f"gates {version(HOST_DISTRIBUTION)}\n"
 
 
 def test_an_unknown_option_shows_the_subcommands_usage(capsys):

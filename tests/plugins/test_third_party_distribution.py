@@ -63,7 +63,7 @@ def test_gates_list_shows_the_distribution_and_version(venv):
         assert gates[name]["kind"] == kind
         assert (gates[name]["distribution"], gates[name]["version"]) == ("gates-swish", "0.3.1")
         assert gates[name]["plugin"] == "swish"
-    assert gates["relu"]["distribution"] == "gates"
+    assert gates["relu"]["distribution"] == "gates-nn"
     plugins = {p["name"]: p for p in json.loads(
         run(bin_dir / "gates", "plugins", "--json", cwd=work).stdout)}
     assert plugins["swish"]["status"] == "loaded"
@@ -108,7 +108,7 @@ def test_its_own_contract_tests_pass_through_the_pytest_plugin(venv):
                "tests", cwd=work / "gates-swish")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
-    assert "plugins: gates-0.1.0" in run(bin_dir / "python", "-m", "pytest", "--co", "-q",
+    assert "plugins: gates-nn-0.1.0" in run(bin_dir / "python", "-m", "pytest", "--co", "-q",
                                          "tests", "-p", "no:cacheprovider", "-v",
                                          cwd=work / "gates-swish").stdout
     assert "PASSED tests/test_contract.py::test_contract[swish-gradient_matches_finite_" \

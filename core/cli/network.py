@@ -74,7 +74,7 @@ def cmd_draw(args: argparse.Namespace) -> int:
     graph, name, example = load_network(args.network)
     feed = None if args.no_values else data_feed(graph, args, example, need=False)
     step = explain(graph, feed) if feed is not None and graph.costs else None
-    text = to_dot(graph, step, title=name)
+    text = to_dot(graph, step, title=name, rankdir=args.rankdir)
     if args.output is None:
         sys.stdout.write(text)
         return 0
@@ -182,6 +182,9 @@ def register(sub) -> None:
                         "default: DOT text on stdout")
     p.add_argument("--no-values", action="store_true",
                    help="draw the structure only, without a step's values and gradients")
+    p.add_argument("--rankdir", choices=("LR", "TB"), default="LR",
+                   help="LR: left to right, as the seeds draw (default); TB: top to bottom, "
+                        "a narrower picture for a narrow page")
     p.set_defaults(func=cmd_draw)
     p = sub.add_parser("explain", help="trace one step of backprop, gate by gate "
                                        "(the seed's equations B1, B2, ...)")

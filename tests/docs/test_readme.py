@@ -142,3 +142,14 @@ def test_the_explain_excerpt_is_what_the_command_prints(capsys):
     out = [version.sub("(gates-nn)", line) for line in out]
     start = out.index(shown[0])
     assert out[start:start + len(shown)] == shown
+
+
+def test_the_readme_picture_fits_a_readme_column():
+    # drawn top to bottom (gates draw seed --rankdir TB -o docs/seed-network.svg): a
+    # left-to-right picture was 2,059 px wide and shrank to unreadable labels at the
+    # ~830 px of a README column; this one is shown at its own size
+    svg = (README.parent / "docs" / "seed-network.svg").read_text()
+    width, height = (float(x) for x in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"',
+                                                 svg).groups())
+    assert width * 4 / 3 <= 700 and height > width  # CSS px: 96 per inch, 72 pt per inch
+    assert "gates draw seed --rankdir TB -o docs/seed-network.svg" in TEXT

@@ -91,10 +91,14 @@ class Reader:
 
     def __init__(self, folder: Path, root: Path) -> None:
         self.folder, self.root = folder, root
-        bin_dir = str(Path(sys.executable).parent)
+        python = folder / ".python"  # `python` is the interpreter under test, whatever its name
+        python.mkdir(exist_ok=True)
+        (python / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+        (python / "python").chmod(0o755)
         self.env = {k: v for k, v in os.environ.items()
                     if not k.startswith(("GATES_", "PYTEST_ADDOPTS", "PYTEST_DISABLE"))}
-        self.env["PATH"] = os.pathsep.join([bin_dir, self.env.get("PATH", "")])
+        self.env["PATH"] = os.pathsep.join([str(python), str(Path(sys.executable).parent),
+                                            self.env.get("PATH", "")])
         self.env["PYTHONPATH"] = str(root)  # this checkout, even where it is not installed
 
     def skip_reason(self, block: Block) -> str | None:

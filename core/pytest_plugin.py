@@ -38,6 +38,19 @@ from core.contract.subject import CheckFailure
 from core.contract.suite import iter_checks
 
 MARKER = "gate_contract"
+#: the marker's line in ``pytest --markers``, as plugins/pytest_gates.py registers it
+MARKER_LINE = f"{MARKER}: a check of the gates contract suite (core.check_gate)"
+
+
+def contract_mark() -> pytest.MarkDecorator:
+    """The ``gate_contract`` mark, registered first if the pytest plugin that registers
+    it is off (``-p no:gates``), so that pytest neither warns that it is unknown nor
+    fails under ``--strict-markers``."""
+    config = getattr(pytest.mark, "_config", None)  # the run's config, set by pytest
+    if config is not None and MARKER not in {line.split(":")[0].split("(")[0].strip()
+                                             for line in config.getini("markers")}:
+        config.addinivalue_line("markers", MARKER_LINE)
+    return getattr(pytest.mark, MARKER)
 
 
 def check_params(gates: Iterable[Any], *, seed: int = 0,
@@ -55,7 +68,7 @@ def check_params(gates: Iterable[Any], *, seed: int = 0,
         reason = extra.get(check.gate, {}).get(check.name, check.xfail)
         if reason is not None:
             check = attrs.evolve(check, xfail=reason)
-        marks = [getattr(pytest.mark, MARKER)]
+        marks = [contract_mark()]
         if check.xfail is not None:
             marks.append(pytest.mark.xfail(strict=True, raises=CheckFailure,
                                            reason=check.xfail))

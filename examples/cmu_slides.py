@@ -33,5 +33,6 @@ def main():
     return f, grads
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # piped into head, it stops quietly, as gates does
+    from core.cli.status import run_quietly
+    raise SystemExit(run_quietly(main))

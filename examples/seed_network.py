@@ -37,5 +37,6 @@ def main():
     return net, history
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # piped into head, it stops quietly, as gates does
+    from core.cli.status import run_quietly
+    raise SystemExit(run_quietly(main))

@@ -53,5 +53,6 @@ def main():
           "the calculus gives -0.6)")
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # piped into head, it stops quietly, as gates does
+    from core.cli.status import run_quietly
+    raise SystemExit(run_quietly(main))

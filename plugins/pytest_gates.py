@@ -10,8 +10,9 @@ themselves come from ``core.pytest_plugin`` (``parametrize_with_checks``,
 ``pytest -p no:gates`` turns this plugin off.
 """
 MARKER = "gate_contract"
+#: the same line core.pytest_plugin registers when this plugin is off (-p no:gates)
+MARKER_LINE = f"{MARKER}: a check of the gates contract suite (core.check_gate)"
 
 
 def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", f"{MARKER}: a check of the gates contract suite (core.check_gate)")
+    config.addinivalue_line("markers", MARKER_LINE)

@@ -17,13 +17,14 @@ import pytest
 import gates.builtin
 from core import Registry, default_registry, hookimpl
 from core.examples import xor_feed
+from core.registry.discovery import HOST_DISTRIBUTION
 from tests.paths import ROOT
 
 
 def seed_registry():
     """A fresh registry with the built-in seed plugin registered by hand."""
     reg = Registry()
-    reg.register(gates.builtin, name="seed", distribution="gates", version="test")
+    reg.register(gates.builtin, name="seed", distribution=HOST_DISTRIBUTION, version="test")
     return reg
 
 

@@ -2,6 +2,8 @@
 numbers and shapes, computed by the framework."""
 import importlib.util
 import runpy
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -70,7 +72,9 @@ def test_seed_network_trains_to_a_low_loss():
 
 
 def test_seed_network_example_predictions_never_show_minus_zero(capsys):
-    runpy.run_path(str(EXAMPLES / "seed_network.py"), run_name="__main__")
+    with pytest.raises(SystemExit) as done:
+        runpy.run_path(str(EXAMPLES / "seed_network.py"), run_name="__main__")
+    assert done.value.code == 0
     line = capsys.readouterr().out.splitlines()[-1]
     assert line.startswith("predictions:") and "-0." not in line
 
@@ -93,3 +97,14 @@ def test_cost_step_follows_the_calculus_not_the_seed():
     J, dz3 = load_example("seed_numbers").cost_step(0.5, 0.8)
     assert J == pytest.approx(0.09)
     assert dz3 == pytest.approx(-0.6)  # seed 000 prints 0.48
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in EXAMPLES.glob("*.py")))
+def test_an_example_piped_into_a_reader_that_stops_exits_quietly(script, clean_env):
+    # `python examples/seed_network.py | head -1`: no BrokenPipeError traceback
+    proc = subprocess.Popen([sys.executable, str(EXAMPLES / script)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=clean_env())
+    proc.stdout.close()  # the reader is gone before a byte is written
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait() == 141 and err == ""

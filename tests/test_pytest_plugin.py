@@ -262,9 +262,16 @@ def test_both_styles_run_without_the_plugin_loaded(run_pytest):
 
         class TestCube(GateContractTests):
             gate = Cube()
-    """, "-p", "no:gates", "-W", "ignore::pytest.PytestUnknownMarkWarning")
+    """, "-p", "no:gates", "--strict-markers", "-W", "error::pytest.PytestUnknownMarkWarning")
     assert code == 0, out
-    assert "32 passed" in out
+    assert "32 passed" in out and "PytestUnknownMarkWarning" not in out
+
+
+def test_the_marker_is_described_alike_with_the_plugin_on_or_off():
+    # plugins/pytest_gates.py registers it; core.pytest_plugin when that plugin is off
+    from core.pytest_plugin import MARKER_LINE
+    from plugins.pytest_gates import MARKER_LINE as PLUGIN_LINE
+    assert MARKER_LINE == PLUGIN_LINE
 
 
 def test_the_base_class_takes_expected_failures_too(run_pytest):

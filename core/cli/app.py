@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
 
 from core.cli.args import positive_arg, rate_arg
+from core.cli.status import FAILURE, USAGE, UsageError, run_quietly
 from core.cli.tables import table
 from core.errors import GatesError
 
@@ -51,8 +51,10 @@ class _Version(argparse.Action):
 
     def __call__(self, parser, namespace, values, option_string=None):
         from importlib.metadata import PackageNotFoundError, version
+
+        from core.registry.discovery import HOST_DISTRIBUTION
         try:
-            text = version("gates")
+            text = version(HOST_DISTRIBUTION)
         except PackageNotFoundError:
             text = "(not installed as a distribution)"
         print(f"gates {text}")
@@ -67,8 +69,12 @@ class Parser(argparse.ArgumentParser):
 
 def build_parser() -> Parser:
     parser = Parser(
-        prog="gates", description="Neural networks as graphs of plugin gates.")
-    parser.add_argument("--version", action=_Version)
+        prog="gates", description="Neural networks as graphs of plugin gates.",
+        epilog="Exit status: 0 done; 1 a runtime failure; 2 a usage error; 3 gates draw "
+               "without Graphviz (the DOT text was written instead); 130 interrupted. "
+               "Usage and errors go to stderr. `gates COMMAND --help` for a command's "
+               "options.")
+    parser.add_argument("-V", "--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parser.subcommands = sub.choices  # main() hands unknown options to their subcommand
     p = sub.add_parser("list", help="list every registered gate")
@@ -109,26 +115,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
+    """Parse and run one command by the convention of ``core.cli.status``."""
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
-    if extra:  # `gates list --bogus`: the error and usage of `list`, not of `gates`
-        where = parser.subcommands.get(getattr(args, "command", None) or "", parser)
+    # usage errors name the subcommand they concern: `gates list --bogus` shows the
+    # usage of `list`, not of `gates`
+    where = parser.subcommands.get(getattr(args, "command", None) or "", parser)
+    if extra:
         where.error(f"unrecognized arguments: {' '.join(extra)}")
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
+    if not getattr(args, "func", None):  # `gates` alone: how to use it, as an error
+        parser.print_help(sys.stderr)
+        return USAGE
+    return run_quietly(lambda: _call(args, where), "gates")
+
+
+def _call(args: argparse.Namespace, where: argparse.ArgumentParser) -> int:
     try:
-        rc = args.func(args)
-        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
-        return rc
+        return args.func(args)
+    except UsageError as exc:
+        where.print_usage(sys.stderr)
+        print(f"{where.prog}: error: {exc}", file=sys.stderr)
+        return USAGE
     except GatesError as exc:
         print(f"gates: error: {exc}", file=sys.stderr)
-        return 1
-    except BrokenPipeError:
-        # the reader went away (``gates list | head -1``): stop quietly, as the
-        # Python docs recommend, pointing stdout at devnull so exit cannot fail
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141  # what a shell reports for a filter that SIGPIPE stopped
+        return FAILURE
 
 
 if __name__ == "__main__":

@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import json
 
+from core.cli.status import UsageError
 from core.cli.tables import table
-from core.errors import GatesError, suggest
+from core.errors import UnknownGateError, suggest
 
 
 def register(sub) -> None:
@@ -34,10 +35,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     from core.registry.discovery import default_registry
     for name in args.checks or ():
         if name not in CHECK_NAMES:
-            raise GatesError(f"unknown check {name!r}"
+            raise UsageError(f"unknown check {name!r}"
                              f"{suggest(name, CHECK_NAMES, 'the checks are')}")
     registry = default_registry()
-    specs = [registry.get(n) for n in args.names] if args.names else registry.specs()
+    specs = _specs(registry, args.names)
     rows, failures, records, idle = [], [], [], []
     for spec in specs:
         try:
@@ -66,7 +67,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             failures.append(result)
             rows.append([f"({info.name}: not loaded)", f"{info.name} ({where})", 0, 1, 0])
     if args.json:
-        print(json.dumps([r.as_dict() for r in records], indent=2))
+        print(_json(records, specs))
     else:
         print(table(rows, ["gate", "plugin", "passed", "failed", "expected failures"]))
         if args.verbose:
@@ -91,3 +92,22 @@ def _failed_plugins() -> list:
 
 def _plugin(spec) -> str:
     return f"{spec.plugin} ({spec.origin})"
+
+
+def _specs(registry, names: list[str]) -> list:
+    """The gates to check: those named (a name not registered is a usage error), else all."""
+    try:
+        return [registry.get(n) for n in names] if names else registry.specs()
+    except UnknownGateError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _json(records: list, specs: list) -> str:
+    """Every check's record, its plugin as fields rather than the table's display string:
+    name, distribution and version (None for a plugin registered in-process)."""
+    def fields(name, distribution, version):
+        return {"name": name, "distribution": distribution or None, "version": version or None}
+    plugins = {s.name: fields(s.plugin, s.distribution, s.version) for s in specs}
+    failed = {i.name: fields(i.name, i.distribution, i.version) for i in _failed_plugins()}
+    return json.dumps([{**r.as_dict(), "plugin": plugins.get(r.gate) or failed.get(r.plugin)}
+                       for r in records], indent=2)

@@ -14,12 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from core.cli.args import check_output, count_arg, need_cost, positive_arg, rate_arg, whole_arg
-from core.errors import GatesError, suggest
+from core.cli.status import NO_GRAPHVIZ, UsageError
+from core.errors import suggest
 from core.examples import EXAMPLES
-
-#: ``gates draw``'s exit status when a picture was asked for but Graphviz is missing
-#: (the DOT text was written beside it instead); 1 is any other error
-NO_GRAPHVIZ = 3
 
 
 def load_network(arg: str):
@@ -31,7 +28,7 @@ def load_network(arg: str):
         return network(), arg, feed()
     if not path.exists():
         hint = suggest(arg, EXAMPLES)
-        raise GatesError(f"no network file {arg!r}{hint or ';'} {'Give' if hint else 'give'} "
+        raise UsageError(f"no network file {arg!r}{hint or ';'} {'Give' if hint else 'give'} "
                          f"a .toml network file or one of the examples: {', '.join(EXAMPLES)}")
     return netfile.load(path), netfile.read(path).name, None  # a saved one with its values
 
@@ -43,7 +40,7 @@ def data_feed(graph, args: argparse.Namespace, example_feed, *, need: bool):
         mapping = parse_columns(args.columns or [])
         for name in mapping:
             if name not in graph.inputs:
-                raise GatesError(f"--columns {name}=...: the network has no input {name!r}"
+                raise UsageError(f"--columns {name}=...: the network has no input {name!r}"
                                  f"{suggest(name, graph.inputs, 'its inputs are')}")
         needed = [n for n in graph.inputs if n in graph.order(graph.costs or None)]
         feed = read_columns(args.data, mapping, needed, graph.dtype)
@@ -51,7 +48,7 @@ def data_feed(graph, args: argparse.Namespace, example_feed, *, need: bool):
     if example_feed is not None:
         return example_feed
     if need:
-        raise GatesError(f"this needs data: --data FILE.csv (and --columns INPUT=COLUMN,... "
+        raise UsageError(f"this needs data: --data FILE.csv (and --columns INPUT=COLUMN,... "
                          f"for the inputs {', '.join(graph.inputs)})")
     return None
 
@@ -65,7 +62,7 @@ def _fit(graph, name: str, array: np.ndarray, mapping) -> np.ndarray:
     if len(shape) == 1 and array.shape[1] == 1:
         return array[:, 0]  # a 1-D input: one column, one value per row
     if len(shape) == 2 and shape[1] not in (None, -1) and shape[1] != array.shape[1]:
-        raise GatesError(f"input {name!r} takes {shape[1]} column(s) (shape "
+        raise UsageError(f"input {name!r} takes {shape[1]} column(s) (shape "
                          f"{['batch' if d in (None, -1) else d for d in shape]}), but "
                          f"{len(columns)} were chosen: {', '.join(columns)}")
     return array
@@ -77,16 +74,18 @@ def cmd_draw(args: argparse.Namespace) -> int:
     graph, name, example = load_network(args.network)
     feed = None if args.no_values else data_feed(graph, args, example, need=False)
     step = explain(graph, feed) if feed is not None and graph.costs else None
-    text = to_dot(graph, step, title=name)
+    text = to_dot(graph, step, title=name, rankdir=args.rankdir)
     if args.output is None:
         sys.stdout.write(text)
         return 0
     out = check_output(args.output, "-o", tuple(f".{f}" for f in PICTURES) + (".dot",))
     fmt = out.suffix.lstrip(".").lower()
     if fmt in PICTURES and dot_program() is None:
-        fallback = render(text, out.with_suffix(".dot"))
+        fallback = out.with_suffix(".dot")
+        replaced = " (it replaces the file that was there)" if fallback.exists() else ""
+        render(text, fallback)
         print(f"gates: Graphviz's 'dot' program is not installed, so {out} was not drawn; "
-              f"the DOT text is in {fallback}. Install Graphviz (Debian/Ubuntu: apt-get "
+              f"the DOT text is in {fallback}{replaced}. Install Graphviz (Debian/Ubuntu: apt-get "
               f"install graphviz; macOS: brew install graphviz) and run gates draw again, "
               f"or: dot -T{fmt} {fallback} -o {out}", file=sys.stderr)
         return NO_GRAPHVIZ
@@ -97,14 +96,24 @@ def cmd_draw(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from core.graph.shapes import dummy_feed, free_batch
     from core.views.backprop import explain
     graph, name, example = load_network(args.network)
     need_cost(graph, args.network)
-    feed = data_feed(graph, args, example, need=True)
-    if args.rows:
+    feed = data_feed(graph, args, example, need=not args.shapes_only)
+    batch = None  # shapes only and no data: a dummy batch, written n
+    if feed is None:
+        batch = free_batch(graph)
+        feed = dummy_feed(graph, batch)
+        if feed is None:
+            raise UsageError(f"{args.network}: not every input declares its shape, so the "
+                             f"shapes need data: --data FILE.csv (and --columns "
+                             f"INPUT=COLUMN,... for the inputs {', '.join(graph.inputs)})")
+    elif args.rows:
         feed = {k: v[:args.rows] for k, v in feed.items()}
     print(f"Network {name}.")
-    print(explain(graph, feed).text(small=args.small, values=not args.shapes_only), end="")
+    print(explain(graph, feed).text(small=args.small, values=not args.shapes_only,
+                                    batch=batch), end="")
     return 0
 
 
@@ -115,7 +124,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     graph, name, example = load_network(args.network)
     need_cost(graph, args.network)
     out = Path(f"{name}-trained.toml") if args.output is None else \
-        check_output(args.output, "-o")  # the name as given: not a folder, not empty
+        check_output(args.output, "-o", (".toml",))  # refused, not given a .toml added
     check_output(netfile.network_path(out), "-o")
     if args.history is not None:
         check_output(args.history, "--history")
@@ -163,15 +172,19 @@ def _data_args(p: argparse.ArgumentParser) -> None:
 def register(sub) -> None:
     """Add draw, explain and train to the ``gates`` subcommands."""
     p = sub.add_parser("draw", help="draw a network as a Graphviz picture (DOT, SVG, PNG)",
-                       epilog=f"Exit status: 0 drawn; 1 error; {NO_GRAPHVIZ} a picture was "
-                              f"asked for but Graphviz's dot is not installed, so the DOT "
-                              f"text was written beside it (FILE.dot) instead.")
+                       epilog=f"Exit status: 0 drawn; 1 a runtime error; 2 a usage error; "
+                              f"{NO_GRAPHVIZ} a picture was asked for but Graphviz's dot is "
+                              f"not installed, so the DOT text was written beside it "
+                              f"(FILE.dot, saying so if it replaced one) instead.")
     _data_args(p)
     p.add_argument("-o", "--output", metavar="FILE",
                    help="FILE.svg, .png or .pdf (needs Graphviz's dot) or .dot; "
                         "default: DOT text on stdout")
     p.add_argument("--no-values", action="store_true",
                    help="draw the structure only, without a step's values and gradients")
+    p.add_argument("--rankdir", choices=("LR", "TB"), default="LR",
+                   help="LR: left to right, as the seeds draw (default); TB: top to bottom, "
+                        "a narrower picture for a narrow page")
     p.set_defaults(func=cmd_draw)
     p = sub.add_parser("explain", help="trace one step of backprop, gate by gate "
                                        "(the seed's equations B1, B2, ...)")
@@ -179,7 +192,9 @@ def register(sub) -> None:
     p.add_argument("--rows", type=positive_arg, default=None, help="use only the first N rows")
     p.add_argument("--small", type=count_arg, default=12,
                    help="show arrays with at most this many elements in full (default 12)")
-    p.add_argument("--shapes-only", action="store_true", help="shapes, no values")
+    p.add_argument("--shapes-only", action="store_true",
+                   help="shapes, no values; without --data, the shapes the inputs' declared "
+                        "shapes imply, n standing for the batch")
     p.set_defaults(func=cmd_explain)
     p = sub.add_parser("train", help="train a network file on a CSV file and save it")
     _data_args(p)

@@ -30,6 +30,17 @@ def dummy_feed(graph: Graph, batch: int) -> dict[str, np.ndarray] | None:
                                0.5, dtype=graph.dtype) for node in inputs}
 
 
+def free_batch(graph: Graph, least: int = CHECK_BATCH) -> int:
+    """A batch size of at least ``least`` that no declared shape uses, so that in shapes
+    computed from a dummy batch of that size, a dimension of that size is the batch."""
+    sizes = {d for node in graph.nodes.values() for d in (node.shape or ())}
+    sizes |= {d for value in graph.params.values() for d in np.shape(value)}
+    batch = least
+    while batch in sizes:
+        batch += 1
+    return batch
+
+
 def _forward(graph: Graph, feed: dict[str, np.ndarray], outputs: list[str] | None = None
              ) -> dict[str, np.ndarray]:
     with np.errstate(all="ignore"):

@@ -30,6 +30,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
 import numpy as np
 
 from core.graph.graph import Graph
@@ -38,13 +39,16 @@ from core.netfile.npz import PersistError, atomic_write, npz_bytes, read_npz
 from core.netfile.reader import read
 from core.netfile.spec import NetworkFileError, NetworkSpec, locate
 from core.netfile.writer import dumps
-from core.registry.discovery import default_registry
+from core.registry.discovery import HOST_DISTRIBUTION, default_registry
 from core.registry.manager import LOCAL, Registry
 
 __all__ = ["MissingPluginError", "PersistError", "VersionWarning", "check_plugins", "load",
            "load_file", "load_parameters", "network_path", "read_npz", "save"]
 HASH_CHARS = 16  # of the SHA-256, in the parameter file's name
 RESERVED_NOTES = {"parameters", "sha256"}
+#: {former distribution name: its name now}. The framework was distributed as "gates" up
+#: to 0.1.0, a name an unrelated project holds on PyPI; files saved then still load.
+RENAMED = {"gates": HOST_DISTRIBUTION}
 
 
 class MissingPluginError(PersistError):
@@ -128,7 +132,9 @@ def load(path: str | Path, registry: Registry | None = None) -> Graph:
 def check_plugins(spec: NetworkSpec, registry: Registry) -> list[str]:
     """Refuse a gate nobody provides; warn (and return) every version difference."""
     missing, notes = [], []
-    for g in spec.gates:
+    gates = [attrs.evolve(g, distribution=RENAMED.get(g.distribution or "", g.distribution))
+             for g in spec.gates]  # provenance recorded under a former name reads as now
+    for g in gates:
         if g.gate not in registry:
             was = (f"distribution {g.distribution!r} {g.version or ''}".rstrip()
                    if g.distribution else "an unrecorded distribution")
@@ -147,7 +153,7 @@ def check_plugins(spec: NetworkSpec, registry: Registry) -> list[str]:
                          f"{g.distribution} {g.version or '(no version)'}; "
                          f"installed is {now.version or '(no version)'}")
     if missing:
-        dists = sorted({g.distribution for g in spec.gates
+        dists = sorted({g.distribution for g in gates
                         if g.gate not in registry and g.distribution
                         and g.distribution != LOCAL})
         hint = f"; install {', '.join(dists)} (pip install {' '.join(dists)})" if dists else \

@@ -25,7 +25,7 @@ from core.errors import PluginError, suggest
 from core.registry.manager import LOCAL, Registry
 
 GROUP = "gates"
-HOST_DISTRIBUTION = "gates"
+HOST_DISTRIBUTION = "gates-nn"  # the framework's own distribution (its name on PyPI)
 
 
 class PluginWarning(UserWarning):

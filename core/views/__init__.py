@@ -3,7 +3,8 @@
 ``backprop`` records one step gate by gate (``explain``); ``equations``
 writes it as the seed's chain-rule equations; ``dot`` draws a graph as
 Graphviz DOT in the seeds' colours; ``progress`` is the training progress
-line, loss history and loss curves (``pngfont``: the curve's pixel font).
+line and loss history, ``curve`` the loss curves in SVG and PNG (``pngfont``:
+the PNG's pixel font).
 
 May import: ``core.engine``, ``core.graph``, ``core.gate``, ``core.errors``.
 """

@@ -68,9 +68,12 @@ class Explanation:
                 out.setdefault(p.input, []).append(s.node.name)
         return out
 
-    def text(self, *, small: int = SMALL, precision: int = 4, values: bool = True) -> str:
-        """The step as the seed's chain-rule equations (see ``core.views.equations``)."""
-        return render(self, small=small, precision=precision, show_values=values)
+    def text(self, *, small: int = SMALL, precision: int = 4, values: bool = True,
+             batch: int | None = None) -> str:
+        """The step as the seed's chain-rule equations (see ``core.views.equations``);
+        ``values=False``: shapes only; ``batch``: a dummy batch's size, written n."""
+        return render(self, small=small, precision=precision, show_values=values,
+                      batch=batch)
 
 
 def default_wrt(graph: Graph) -> list[str]:

@@ -76,16 +76,25 @@ def outputs(graph: Graph) -> list[str]:
     return list(graph.outputs) + [n for n in unread if n not in graph.outputs]
 
 
+RANKDIRS = ("LR", "TB")  # left to right, as the seeds draw; top to bottom, narrower
+
+
 def to_dot(graph: Graph, step: Explanation | None = None, *, title: str | None = None,
-           small: int = 12, precision: int = 3) -> str:
-    """The DOT text of ``graph``; with ``step``, its values and gradients too."""
+           small: int = 12, precision: int = 3, rankdir: str = "LR") -> str:
+    """The DOT text of ``graph``; with ``step``, its values and gradients too.
+
+    ``rankdir="TB"`` lays it out top to bottom: a picture a few nodes wide, which
+    stays legible in a narrow column (a README's) where a left-to-right one shrinks.
+    """
+    if rankdir not in RANKDIRS:
+        raise GatesError(f"rankdir {rankdir!r}: use one of {', '.join(RANKDIRS)}")
     graph.order()  # refuses a graph with a cycle or an undefined input
     values = step.values if step is not None else {}
     diffs = step.edge_diffs() if step is not None else {}
     shapes = static_shapes(graph) if step is None else {}  # n: the batch dimension
     text = lambda a: value_text(a, small, precision)  # noqa: E731
     lines = [f"digraph {_id(title or 'gates')} {{",
-             '  graph [rankdir=LR, fontname="Helvetica", fontsize=12, nodesep=0.35, '
+             f'  graph [rankdir={rankdir}, fontname="Helvetica", fontsize=12, nodesep=0.35, '
              'ranksep=0.5, labelloc=t' +
              (f", label={_id(title)}" if title else "") + "];",
              '  node [fontname="Helvetica", fontsize=11, style=filled, penwidth=1.2];',

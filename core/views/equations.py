@@ -51,9 +51,13 @@ def _chains(ex: Explanation) -> tuple[str, dict[str, list[str]]]:
 
 
 def render(ex: Explanation, *, small: int = SMALL, precision: int = 4,
-           show_values: bool = True) -> str:
-    """The recorded step as text: forward, shapes, backward gate by gate, the update."""
-    w = _Writer(ex, small, precision, show_values)
+           show_values: bool = True, batch: int | None = None) -> str:
+    """The recorded step as text: forward, shapes, backward gate by gate, the update.
+
+    Without values nothing computed is shown, not even J. ``batch``: the size of a dummy
+    batch the step ran on (no data), written ``n`` in every shape.
+    """
+    w = _Writer(ex, small, precision, show_values, batch)
     w.forward()
     w.shapes()
     w.backward()
@@ -64,17 +68,26 @@ def render(ex: Explanation, *, small: int = SMALL, precision: int = 4,
 class _Writer:
     """Writes one Explanation section by section into ``out``."""
 
-    def __init__(self, ex: Explanation, small: int, precision: int, show_values: bool) -> None:
+    def __init__(self, ex: Explanation, small: int, precision: int, show_values: bool,
+                 batch: int | None = None) -> None:
         self.ex, self.values, self.show_values = ex, ex.values, show_values
-        self.small, self.precision = small, precision
+        self.small, self.precision, self.batch = small, precision, batch
         self.total, self.chain = _chains(ex)
         self.readers = ex.readers()
         self.width = max(len(n) for n in ex.graph.order())
         g, values = ex.graph, ex.values
-        batch = next((values[n].shape[0] for n in g.inputs if n in values and values[n].ndim),
-                     None)
-        self.out = [f"One step of backprop{f' on a batch of {batch}' if batch else ''}: "
-                    f"{self.total} = {ex.loss:.{precision + 2}g}", ""]
+        rows = next((values[n].shape[0] for n in g.inputs if n in values and values[n].ndim),
+                    None)
+        on = "" if rows is None else f" on a batch of {'n' if batch else rows}"
+        result = f": {self.total} = {ex.loss:.{precision + 2}g}" if show_values else \
+            " (shapes only" + (", no data)" if batch else ")")
+        self.out = [f"One step of backprop{on}{result}", ""]
+
+    def shape(self, shape: tuple[int, ...]) -> str:
+        """'4x3'; on a dummy batch, 'nx3'."""
+        if self.batch is None:
+            return shape_text(shape)
+        return shape_text(tuple("n" if d == self.batch else d for d in shape))
 
     def value(self, a: np.ndarray) -> None:
         """An array's values, indented under its line, when values are shown."""
@@ -90,9 +103,9 @@ class _Writer:
             if node.op != "gate" or n not in values:
                 continue
             f += 1
-            args = ", ".join(f"{i} {shape_text(values[i].shape)}" for i in node.inputs)
+            args = ", ".join(f"{i} {self.shape(values[i].shape)}" for i in node.inputs)
             self.out.append(f"  F{f:<3d}{n:<{self.width}} = {node.spec.name}({args}) -> "
-                            f"{shape_text(values[n].shape)}")
+                            f"{self.shape(values[n].shape)}")
         self.out.append("")
 
     def shapes(self) -> None:
@@ -103,8 +116,8 @@ class _Writer:
             grad = ex.grads.get(n)
             if grad is None and len(self.readers.get(n, [])) == 1:
                 grad = next((p.diff for s in ex.steps for p in s.passed if p.input == n), None)
-            rows.append([n, ex.graph.nodes[n].what, shape_text(values[n].shape),
-                         shape_text(grad.shape) if grad is not None else "-"])
+            rows.append([n, ex.graph.nodes[n].what, self.shape(values[n].shape),
+                         self.shape(grad.shape) if grad is not None else "-"])
         widths = [max(len(r[k]) for r in rows) for k in range(4)]
         for r in rows:
             self.out.append("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
@@ -139,13 +152,13 @@ class _Writer:
             self.out.append(f"      {doc}")
         top_name = (f"d{total}/d{node.name}" if spec.kind != "cost"
                     else f"d{node.name}/d{node.name}")
-        self.out.append(f"    top_diff    = {top_name:<24} {shape_text(s.top_diff.shape)}")
+        self.out.append(f"    top_diff    = {top_name:<24} {self.shape(s.top_diff.shape)}")
         self.value(s.top_diff)
         if s.local_diff is not None:
             x = node.inputs[0]
             what = (f"d{node.name}/d{x}" if spec.kind == "cost"
                     else f"d{node.name}/d{x} = {spec.name}'({x})")
-            self.out.append(f"    local_diff  = {what:<24} {shape_text(s.local_diff.shape)}")
+            self.out.append(f"    local_diff  = {what:<24} {self.shape(s.local_diff.shape)}")
             self.value(s.local_diff)
         else:  # an operator applies its local gradient to top_diff itself (a VJP)
             what = ", ".join(f"d{node.name}/d{p.input}" for p in s.passed) or "-"
@@ -162,10 +175,10 @@ class _Writer:
             [f"d{node.name}/d{p.input}"]
         how = ("top_diff x local_diff, elementwise" if s.local_diff is not None
                else "top_diff x local_diff, from the gate's local gradient")
-        shape = shape_text(p.diff.shape)
+        shape = self.shape(p.diff.shape)
         if p.raw.shape != p.diff.shape:
-            shape = (f"{shape_text(p.raw.shape)} summed over the batch to "
-                     f"{shape_text(p.diff.shape)}")
+            shape = (f"{self.shape(p.raw.shape)} summed over the batch to "
+                     f"{self.shape(p.diff.shape)}")
         self.out.append(f"    B{p.index:<3d}{lhs} = {' . '.join(factors)}")
         self.out.append(f"          = {how}    {shape}")
         self.value(p.diff)
@@ -177,7 +190,7 @@ class _Writer:
         self.out.append(f"  d{self.total}/d{n} = sum of the bottom_diffs from "
                         f"{', '.join(r for r, _ in parts)} "
                         f"({' + '.join(f'B{b}' for _, b in parts)})    "
-                        f"{shape_text(self.values[n].shape)}")
+                        f"{self.shape(self.values[n].shape)}")
         self.value(np.asarray(total_diff))
 
     def update(self) -> None:
@@ -189,5 +202,5 @@ class _Writer:
         self.out.append(f"The update, W_i <- W_i - lambda_i d{total}/dW_i (seed 000, Eq. 1), "
                         "for every parameter:")
         for n in params:
-            self.out.append(f"  d{total}/d{n:<{self.width}} {shape_text(ex.grads[n].shape):<8}"
-                            f" like {n} {shape_text(self.values[n].shape)}")
+            self.out.append(f"  d{total}/d{n:<{self.width}} {self.shape(ex.grads[n].shape):<8}"
+                            f" like {n} {self.shape(self.values[n].shape)}")

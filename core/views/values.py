@@ -6,8 +6,8 @@ import numpy as np
 SMALL = 12  # arrays with at most this many elements are shown in full
 
 
-def shape_text(shape: tuple[int, ...]) -> str:
-    """(4, 3) -> '4x3'; () -> 'scalar'."""
+def shape_text(shape: tuple[int | str, ...]) -> str:
+    """(4, 3) -> '4x3'; ("n", 3) -> 'nx3'; () -> 'scalar'."""
     return "x".join(map(str, shape)) if shape else "scalar"
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from core.cli import main
+from core.registry.discovery import HOST_DISTRIBUTION
+from tests.paths import SEED_TOML
 
 SEED_GATES = {"add", "mul", "matmul", "sigmoid", "identity", "mse"}
 
@@ -20,7 +22,7 @@ def test_list_json_shows_the_builtins_with_their_distribution(capsys):
     by_name = {r["name"]: r for r in rows}
     assert SEED_GATES <= set(by_name)
     for name in SEED_GATES:
-        assert by_name[name]["distribution"] == "gates"
+        assert by_name[name]["distribution"] == HOST_DISTRIBUTION
         assert {"name", "kind", "distribution", "version", "plugin", "arity"} <= set(by_name[name])
     assert by_name["add"]["kind"] == "operator"
     assert by_name["sigmoid"]["kind"] == "activation"
@@ -43,15 +45,19 @@ def test_console_script_is_installed():
     assert SEED_GATES <= {r["name"] for r in json.loads(result.stdout)}
 
 
-def test_no_command_prints_help(capsys):
+def test_no_command_prints_its_usage_to_stderr(capsys):
     assert main([]) == 2
-    assert "list" in capsys.readouterr().out
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.startswith("usage: gates") and "list" in out.err
+    assert "Exit status: 0 done; 1 a runtime failure; 2 a usage error" in out.err
 
 
-def test_version_is_the_distributions(capsys):
+@pytest.mark.parametrize("option", ["--version", "-V"])
+def test_version_is_the_distributions(capsys, option):
     with pytest.raises(SystemExit) as exit_:
-        main(["--version"])
-    assert exit_.value.code == 0 and capsys.readouterr().out == f"gates {version('gates')}\n"
+        main([option])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == f"gates {version(HOST_DISTRIBUTION)}\n"
 
 
 def test_an_unknown_option_shows_the_subcommands_usage(capsys):
@@ -72,3 +78,37 @@ def test_closed_pipe_is_quiet():
     p.stderr.close()
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
     assert rc == 141
+
+
+@pytest.mark.parametrize("argv", [
+    ["list", "--bogus"],                          # an unknown option
+    ["train", str(SEED_TOML), "--rate", "-1"],    # a bad option value
+    ["draw", "no-such-net"],                      # a network that does not exist
+    ["explain", str(SEED_TOML)],                  # data it needs, not given
+    ["check", "reul"],                            # a gate that is not registered
+    ["check", "relu", "--check", "zzz"],          # a check that does not exist
+])
+def test_every_usage_error_exits_2_with_the_commands_usage_on_stderr(argv, capsys):
+    try:
+        rc = main(argv)
+    except SystemExit as exit_:  # argparse's own errors
+        rc = exit_.code
+    out = capsys.readouterr()
+    assert rc == 2 and out.out == ""
+    assert out.err.startswith(f"usage: gates {argv[0]}") and f"gates {argv[0]}: error: " in out.err
+
+
+def test_a_runtime_failure_exits_1(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[gates]\na = { gate = "sigmiod", inputs = [] }\n')
+    assert main(["draw", str(bad)]) == 1
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.startswith("gates: error: ") and "sigmiod" in out.err
+
+
+def test_an_interrupted_command_exits_130_quietly(monkeypatch, capsys):
+    def interrupted(args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr("core.cli.app.cmd_list", interrupted)
+    assert main(["list"]) == 130
+    assert capsys.readouterr().err == "gates: interrupted\n"

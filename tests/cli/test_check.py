@@ -3,11 +3,13 @@ reproduction line that a failure prints."""
 import json
 import subprocess
 import sys
+from importlib.metadata import version
 
 import attrs
 
 from core import Activation
 from core.cli import main
+from core.registry.discovery import HOST_DISTRIBUTION
 from tests.paths import BROKEN
 
 
@@ -17,7 +19,7 @@ def test_check_every_installed_gate(capsys):
     header = out.splitlines()[0].split()
     assert header == ["gate", "plugin", "passed", "failed", "expected", "failures"]
     rows = {line.split()[0]: line.split() for line in out.splitlines()[2:] if line.strip()}
-    assert rows["relu"][1:3] == ["activations", "(gates"]
+    assert rows["relu"][1:3] == ["activations", f"({HOST_DISTRIBUTION}"]
     assert rows["relu"][-2:] == ["0", "0"] and int(rows["relu"][-3]) >= 15
     assert "gate(s):" in out and "0 failed, 0 expected failure(s)" in out
 
@@ -36,10 +38,13 @@ def test_check_json_records(capsys):
     assert {r["status"] for r in records} == {"passed"}
     assert {r["gate"] for r in records} == {"tanh"}
     assert "gradient_matches_finite_differences" in {r["check"] for r in records}
+    assert {str(r["plugin"]) for r in records} == {str({  # fields, not a display string
+        "name": "activations", "distribution": HOST_DISTRIBUTION,
+        "version": version(HOST_DISTRIBUTION)})}
 
 
 def test_check_an_unknown_gate_suggests(capsys):
-    assert main(["check", "reul"]) == 1
+    assert main(["check", "reul"]) == 2  # a usage error
     assert "no gate named 'reul' is registered; did you mean 'relu'" in capsys.readouterr().err
 
 
@@ -95,8 +100,8 @@ def test_a_requested_check_that_does_not_apply_is_said_not_silently_passed(capsy
 
 
 def test_an_unknown_check_name_is_an_error_with_a_suggestion(capsys):
-    assert main(["check", "relu", "--check", "gradient_at_kink"]) == 1
+    assert main(["check", "relu", "--check", "gradient_at_kink"]) == 2  # a usage error
     err = capsys.readouterr().err
     assert "unknown check 'gradient_at_kink'" in err and "'gradient_at_kinks'" in err
-    assert main(["check", "relu", "--check", "zzz"]) == 1
+    assert main(["check", "relu", "--check", "zzz"]) == 2
     assert "the checks are: name_is_valid" in capsys.readouterr().err

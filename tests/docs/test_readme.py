@@ -1,19 +1,23 @@
-"""What the README shows runs as shown and says what the code does: the composing
-example and its comments, the plugin module with its entry-point lines, the three-line
-contract test modules, check_gate, the network-file example and its error message, and
-the trace of ``gates explain seed``."""
+"""The READMEs run as written. Every code block of README.md and of
+examples/gates-swish/README.md is fenced and named (tests/docs/blocks.py); README.md's
+blocks are run top to bottom in one folder as a reader would run them (the Python, the
+commands, the files it saves, the output it shows), and the blocks another test runs, or
+that are deliberately partial, say so. Some blocks also get a closer look here: the
+composing example's comments, the plugin's entry-point lines, the error message quoted
+in the text and the picture's size."""
 import re
 import subprocess
 import sys
 import types
 
 import numpy as np
+import pytest
 
 import core
 from core import netfile
-from core.cli import main
 from core.netfile import NetworkFileError
-from tests.paths import README, SEED_TOML, SWISH
+from tests.docs.blocks import LANGUAGES, Reader, blocks, indented_blocks
+from tests.paths import EXAMPLES, README, ROOT, SEED_TOML, SWISH
 
 try:
     import tomllib
@@ -21,23 +25,62 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 TEXT = README.read_text(encoding="utf-8")
-#: the plugin author's part: "Writing a gate plugin" up to "Command line"
-PLUGIN_PART = TEXT.split("## Writing a gate plugin\n", 1)[1].split("\n## Command line", 1)[0]
+DOCUMENTS = [README, SWISH / "README.md"]
 
 
-def section_code(heading):
-    """The python blocks of the section ``## heading`` (up to the next ``## ``)."""
-    body = TEXT.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"```python\n(.*?)```", body, re.S)
+def section(heading):
+    """The blocks of the section ``## heading`` of README.md."""
+    start = TEXT.index(f"\n## {heading}\n")
+    end = TEXT.find("\n## ", start + 1)
+    first, last = TEXT.count("\n", 0, start), TEXT.count("\n", 0, end if end > 0 else None)
+    return [b for b in blocks(README) if first < b.line <= last]
 
 
-def plugin_blocks(language):
-    return re.findall(rf"```{language}\n(.*?)```", PLUGIN_PART, re.S)
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_block_is_fenced_named_and_either_run_or_says_why_not(path):
+    assert indented_blocks(path) == [], "write code in fenced blocks naming their language"
+    found = blocks(path)
+    assert found
+    for block in found:
+        assert block.language in LANGUAGES, f"{block.name}: say which language it is"
+        if block.mark == "file":
+            assert (ROOT / block.value).is_file(), block.name
+        if block.mark == "needs":
+            assert block.value == "graphviz", block.name
+        if block.mark == "run by":  # the test or script named runs this document's blocks
+            runner = ROOT / block.value.split()[0]
+            assert runner.is_file(), block.name
+            assert path.name in runner.read_text(encoding="utf-8"), block.name
+        if block.mark == "skip":
+            assert block.value, f"{block.name}: say why it is not run"
+
+
+def test_the_readme_runs_top_to_bottom(tmp_path):
+    # a reader's folder: the clone's examples, and whatever the blocks save and write
+    (tmp_path / "examples").symlink_to(EXAMPLES, target_is_directory=True)
+    reader, failed, skipped = Reader(tmp_path, ROOT), [], []
+    for block in blocks(README):
+        reason = reader.skip_reason(block)
+        if reason:
+            skipped.append(f"{block.name}: {reason}")
+            continue
+        try:
+            reader.run(block)
+        except AssertionError as exc:
+            failed.append(str(exc))
+    print("not run here:\n  " + "\n  ".join(skipped))
+    assert failed == [], "\n\n".join(failed)
+    assert (tmp_path / "seed-trained.toml").exists() and (tmp_path / "my_gates.py").exists()
+
+
+def test_the_swish_readme_is_run_offline_by_the_third_party_test():
+    assert {b.mark for b in blocks(SWISH / "README.md") if b.language == "sh"} == {"run by"}
 
 
 def test_the_composing_example_runs_and_its_comments_are_true():
     scope = {}
-    exec(compile(section_code("Composing and training a network")[0], "README", "exec"), scope)
+    code = section("Composing and training a network")[0].code
+    exec(compile(code, "README", "exec"), scope)
     assert scope["f"] == 3.0
     d = scope["d"]
     assert [float(d[k]) for k in ("t1", "t2", "t3")] == [3.0, -2.0, 1.0]
@@ -47,10 +90,13 @@ def test_the_composing_example_runs_and_its_comments_are_true():
     assert set(scope["grads"]) == {"W1", "b1", "W2", "b2"}
 
 
+def plugin_module():
+    return next(b.code for b in section("Writing a gate plugin") if b.value == "my_gates.py")
+
+
 def test_the_plugin_example_registers_locally_as_the_readme_says():
-    code = section_code("Writing a gate plugin")[0]
     my_gates = types.ModuleType("my_gates")
-    exec(compile(code, "my_gates.py", "exec"), my_gates.__dict__)
+    exec(compile(plugin_module(), "my_gates.py", "exec"), my_gates.__dict__)
     registry = core.Registry()
     assert "core.default_registry().register(my_gates)" in TEXT
     registry.register(my_gates)  # the same call, on a fresh registry
@@ -63,12 +109,12 @@ def test_the_plugin_example_registers_locally_as_the_readme_says():
 
 
 def test_the_plugin_module_and_its_entry_point_lines_make_an_installed_plugin(site):
-    module = next(b for b in plugin_blocks("python") if b.startswith("# my_gates.py"))
-    table = tomllib.loads(plugin_blocks("toml")[0])
-    group = table["project"]["entry-points"]["gates"]
+    (lines,) = [b for b in section("Writing a gate plugin") if b.language == "toml"]
+    assert lines.mark == "run by"  # this test
+    group = tomllib.loads(lines.code)["project"]["entry-points"]["gates"]
     assert group == {"my_gates": "my_gates"}
     # what pip writes for that pyproject: the module and a dist-info with the entry point
-    site.install("my-gates", "1.2.0", group, {"my_gates": module})
+    site.install("my-gates", "1.2.0", group, {"my_gates": plugin_module()})
     env = site.env()
     listed = subprocess.run([sys.executable, "-m", "core.cli", "list"], env=env,
                             capture_output=True, text=True, timeout=120)
@@ -81,34 +127,12 @@ def test_the_plugin_module_and_its_entry_point_lines_make_an_installed_plugin(si
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
-def test_check_gate_as_shown(clean_env):
-    snippet = next(b for b in plugin_blocks("python") if "from core import check_gate" in b)
-    code = ("from gates_swish import Swish as MyGate\n" + snippet +
-            "assert failures == [] and len(results) > 15\n"
-            "assert {'gate', 'check', 'status', 'message'} <= set(results[0].as_dict())\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=clean_env(SWISH), timeout=120)
-    assert proc.returncode == 0, proc.stderr
-
-
-def test_the_three_line_test_modules_pass_through_the_pytest_plugin(tmp_path, clean_env):
-    modules = [b for b in plugin_blocks("python") if "core.pytest_plugin" in b]
-    assert len(modules) == 2
-    for i, module in enumerate(modules):
-        assert len([x for x in module.splitlines() if x.strip()]) <= 6
-        (tmp_path / f"test_readme_{i}.py").write_text(module)
-    # my_gates, as the README's modules import it: the swish example's gates
-    (tmp_path / "my_gates.py").write_text("from gates_swish import Hinge, Swish\n")
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                          env=clean_env(tmp_path, SWISH))
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out
-    assert "test_readme_0.py::test_contract[swish-gradient_matches_finite_differences] PASSED" \
-        in out
-    assert "test_readme_1.py::TestMyGates::test_gate_contract[hinge-cost_returns_scalar] PASSED" \
-        in out
-    assert " failed" not in out and " error" not in out
+def test_the_contract_test_modules_are_a_few_lines():
+    modules = [b for b in section("Testing a gate plugin: the contract suite")
+               if b.mark == "save as"]
+    assert [b.value for b in modules] == ["test_my_gates.py", "test_my_gates_class.py"]
+    for module in modules:
+        assert len([x for x in module.code.splitlines() if x.strip()]) <= 6
 
 
 def test_the_readme_error_example_is_the_real_message():
@@ -122,23 +146,12 @@ def test_the_readme_error_example_is_the_real_message():
         raise AssertionError("the misspelt gate was accepted")
 
 
-def test_the_readme_network_block_is_the_example_file():
-    block = re.search(r"```toml\n(\[network\].*?)```", TEXT, re.S).group(1)
-    shown = netfile.build(netfile.parse(block, "README"))
-    real = netfile.load(SEED_TOML)
-    assert [(n, x.op, x.inputs) for n, x in shown.nodes.items()] == \
-        [(n, x.op, x.inputs) for n, x in real.nodes.items()]
-    assert shown.outputs == real.outputs and shown.description == real.description
-
-
-def test_the_explain_excerpt_is_what_the_command_prints(capsys):
-    block = re.search(r"    \$ gates explain seed --shapes-only\n((?:    .*\n)+)", TEXT).group(1)
-    shown = [line[4:] for line in block.splitlines() if line.strip() != "..."]
-    assert len(shown) >= 6
-    assert main(["explain", "seed", "--shapes-only"]) == 0
-    out = capsys.readouterr().out.splitlines()
-    version = re.compile(r"\(gates [^)]*\)")  # the README need not follow every release
-    shown = [version.sub("(gates)", line) for line in shown]
-    out = [version.sub("(gates)", line) for line in out]
-    start = out.index(shown[0])
-    assert out[start:start + len(shown)] == shown
+def test_the_readme_picture_fits_a_readme_column():
+    # drawn top to bottom (gates draw seed --rankdir TB -o docs/seed-network.svg): a
+    # left-to-right picture was 2,059 px wide and shrank to unreadable labels at the
+    # ~830 px of a README column; this one is shown at its own size
+    svg = (ROOT / "docs" / "seed-network.svg").read_text()
+    width, height = (float(x) for x in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"',
+                                                 svg).groups())
+    assert width * 4 / 3 <= 700 and height > width  # CSS px: 96 per inch, 72 pt per inch
+    assert "gates draw seed --rankdir TB -o docs/seed-network.svg" in TEXT

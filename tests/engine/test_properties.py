@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 import gates.builtin
 from core import Executor, Graph, Registry
 from core.engine.state import cache_of
+from core.registry.discovery import HOST_DISTRIBUTION
 from tests.engine.random_graphs import random_graph
 
 LAYOUTS = ["as is", "pickled", "copied", "byteswapped", "fortran", "readonly"]
 REGISTRY = Registry()  # the seed's gates only, as the registry fixture has them
-REGISTRY.register(gates.builtin, name="seed", distribution="gates", version="test")
+REGISTRY.register(gates.builtin, name="seed", distribution=HOST_DISTRIBUTION, version="test")
 BOUNDED = settings(max_examples=40, deadline=None, derandomize=True)
 
 

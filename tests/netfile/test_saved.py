@@ -76,7 +76,7 @@ def test_saved_file_records_every_gates_provenance(tmp_path):
     toml_path, _ = save(mlp([2, 3, 1]), tmp_path / "net.toml")
     text = toml_path.read_text()
     for line in (x for x in text.splitlines() if "gate =" in x):
-        assert re.search(r'plugin = "seed", distribution = "gates", version = "[^"]+"', line)
+        assert re.search(r'plugin = "seed", distribution = "gates-nn", version = "[^"]+"', line)
     assert re.search(r'^sha256 = "[0-9a-f]{64}"$', text, re.M)
 
 
@@ -212,3 +212,19 @@ def test_version_differences_are_reported(tmp_path, registry_of_cubes):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load(toml_path, registry=registry_of_cubes("1.2.0"))  # same version: silent
+
+
+def test_a_network_saved_under_the_former_distribution_name_loads(tmp_path):
+    # the framework was distributed as "gates" (a name another project holds on PyPI)
+    # before it became gates-nn: files saved then load silently, as from gates-nn
+    toml_path, _ = save(mlp([2, 3, 1]), tmp_path / "net")
+    text = toml_path.read_text()
+    assert text.count('distribution = "gates-nn"') == 7  # every gate, the cost too
+    toml_path.write_text(text.replace('distribution = "gates-nn"', 'distribution = "gates"'))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        back = load(toml_path)
+    assert back.params["W1"].shape == (2, 3)
+    with pytest.raises(MissingPluginError) as info:  # a gate it no longer has: the new name
+        load(toml_path, registry=Registry())
+    assert "pip install gates-nn" in str(info.value) and "install gates " not in str(info.value)

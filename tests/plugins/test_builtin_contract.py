@@ -4,8 +4,9 @@ import pytest
 
 from core import CHECK_NAMES, check_gate, default_registry
 from core.pytest_plugin import parametrize_with_checks
+from core.registry.discovery import HOST_DISTRIBUTION
 
-BUILTIN = [s for s in default_registry().specs() if s.distribution == "gates"]
+BUILTIN = [s for s in default_registry().specs() if s.distribution == HOST_DISTRIBUTION]
 
 
 def test_the_builtins_and_packs_are_found_through_entry_points():

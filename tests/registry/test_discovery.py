@@ -3,6 +3,7 @@ third-party distribution, and a name another distribution already took."""
 import pytest
 
 from core import Registry, default_registry, load_entry_points
+from core.registry.discovery import HOST_DISTRIBUTION
 
 SEED_GATES = {"add", "mul", "matmul", "sigmoid", "identity", "mse"}
 
@@ -41,7 +42,7 @@ def test_default_registry_discovers_the_builtins_through_entry_points():
     assert SEED_GATES <= set(reg.names())
     for name in SEED_GATES:
         spec = reg.get(name)
-        assert spec.distribution == "gates"
+        assert spec.distribution == HOST_DISTRIBUTION
         assert spec.version
         assert spec.plugin == "seed"
     assert default_registry() is reg  # scanned once per process
@@ -65,7 +66,7 @@ def test_a_name_taken_by_another_distribution_names_both(site):
     with pytest.warns(UserWarning, match="clashing-gates") as warned:
         infos = load_entry_points(reg)
     text = str(warned[0].message)
-    assert "'matmul'" in text and "gates" in text and "clashing-gates" in text
-    assert reg.get("matmul").distribution == "gates"  # the first registration stays
+    assert "'matmul'" in text and HOST_DISTRIBUTION in text and "clashing-gates" in text
+    assert reg.get("matmul").distribution == HOST_DISTRIBUTION  # the first registration stays
     failed = next(i for i in infos if i.distribution == "clashing-gates")
     assert failed.status == "failed" and "matmul" in failed.error

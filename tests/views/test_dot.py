@@ -8,7 +8,7 @@ from unittest import mock
 import numpy as np
 import pytest
 
-from core import Graph, mlp, netfile
+from core import GatesError, Graph, mlp, netfile
 from core.examples import seed_network
 from core.graph.shapes import static_shapes
 from core.views.backprop import explain
@@ -140,3 +140,14 @@ def test_dot_accepts_the_text_and_renders_svg_and_png(tmp_path, seed, xor):
     assert "<svg" in svg and "sigmoid" in svg
     png = render(text, tmp_path / "seed.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_top_to_bottom_is_a_choice_and_the_command_offers_the_same(seed):
+    from core.cli.app import build_parser
+    from core.views.dot import RANKDIRS
+    assert "rankdir=LR," in to_dot(seed) and "rankdir=TB," in to_dot(seed, rankdir="TB")
+    with pytest.raises(GatesError, match="rankdir .BT.: use one of LR, TB"):
+        to_dot(seed, rankdir="BT")
+    draw = build_parser().subcommands["draw"]
+    option = next(a for a in draw._actions if a.dest == "rankdir")
+    assert tuple(option.choices) == RANKDIRS

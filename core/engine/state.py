@@ -5,10 +5,13 @@ made again, empty, when the graph has changed since it was made
 (``Graph._version``, read here and nowhere else), so no cache outlives the
 structure it was made for. States are kept beside the graphs, not in them
 (a weak mapping): a graph carries no engine caches, and a graph nobody holds
-takes its state with it.
+takes its state with it. Callers hold the graph's lock (``Graph.lock``) while
+they use its state; making a state holds a lock of the mapping's own, which
+every graph shares.
 """
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
 
 MAX_PLANS = 64
 _STATES: weakref.WeakKeyDictionary[Graph, GraphState] = weakref.WeakKeyDictionary()
+_MAKING = threading.Lock()  # guards _STATES' writes, which threads of other graphs share
 
 
 class GraphState:
@@ -46,7 +50,10 @@ def state_of(graph: Graph) -> GraphState:
     """The engine's state for ``graph`` as it is now."""
     state = _STATES.get(graph)
     if state is None or state.version != graph._version:
-        state = _STATES[graph] = GraphState(graph._version)
+        with _MAKING:
+            state = _STATES.get(graph)
+            if state is None or state.version != graph._version:
+                state = _STATES[graph] = GraphState(graph._version)
     return state
 
 

@@ -108,12 +108,13 @@ def train(graph: Graph, data: Mapping[str, Any], *, epochs: int = 100,
             if fused:
                 loss = executor.sgd_step(batch, opt.rate, opt.rates)
             else:
-                loss, grads = executor.value_and_grad(batch)
-            if not np.isfinite(loss):  # (the fused step made no update either)
+                with graph.lock:  # the gradient and its update as one step
+                    loss, grads = executor.value_and_grad(batch)
+                    if np.isfinite(loss):
+                        opt.step(graph, grads)
+            if not np.isfinite(loss):  # (no update was made)
                 raise GraphError(f"the loss became {loss} at epoch {epoch + 1}, step "
                                  f"{step + 1}; {_smaller(opt, graph)}")
-            if not fused:
-                opt.step(graph, grads)
             history.losses.append(loss)
             seen.append(loss)
             step += 1

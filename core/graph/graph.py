@@ -9,6 +9,7 @@ before the graph is changed, so nothing already built is lost.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -37,7 +38,10 @@ class Graph:
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.nodes: dict[str, Node] = {}
-        self._params = Params()
+        #: held by every run of the graph and every write of its parameters or structure,
+        #: so that threads sharing the graph see whole steps (docs/design.md, "Threading")
+        self.lock = threading.RLock()
+        self._params = Params(self.lock)
         #: per-parameter learning rates, the seed's lambda_i (Eq. 1)
         self.rates: dict[str, float] = {}
         #: parameter initialisers, kept so a network file can describe them
@@ -51,12 +55,15 @@ class Graph:
         self._counter = 0
 
     # -- building ------------------------------------------------------------
-    def _add(self, node: Node) -> str:
-        if node.name in self.nodes:
-            raise GraphError(f"a node named {node.name!r} already exists "
-                             f"({self.nodes[node.name].op})")
-        self.nodes[node.name] = node
-        self._version += 1
+    def _add(self, node: Node, array: np.ndarray | None = None) -> str:
+        with self.lock:
+            if node.name in self.nodes:
+                raise GraphError(f"a node named {node.name!r} already exists "
+                                 f"({self.nodes[node.name].op})")
+            self.nodes[node.name] = node
+            if array is not None:
+                self._params.adopt(node.name, array)
+            self._version += 1
         return node.name
 
     def input(self, name: str, shape: Iterable[int | None] | None = None) -> str:
@@ -80,8 +87,7 @@ class Graph:
         else:
             array = np.array(value, dtype=self.dtype)  # a copy the graph owns
             self.inits[name] = {"init": "value", "shape": list(array.shape)}
-        self._add(Node(name, "param"))
-        self._params.adopt(name, array)
+        self._add(Node(name, "param"), array)
         if rate is not None:
             self.rates[name] = float(rate)
         return name

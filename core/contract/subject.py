@@ -151,8 +151,9 @@ def backward(s: Subject, check: str, xs: Sequence[np.ndarray], y: np.ndarray,
     out: dict[int, np.ndarray] = {}
     try:
         diffs = check_count(raw_backward(s, xs, y, top_diff), xs)
+        forward = [*(np.shape(x) for x in xs), np.shape(y)]  # the broadcasts it made
         for i in wrt(s):
-            out[i] = check_bottom_diff(diffs[i], xs[i], i)
+            out[i] = check_bottom_diff(diffs[i], xs[i], i, forward=forward)
     except DiffProblem as exc:
         raise s.failure(check, f"the gate {exc} (inputs shaped {shapes(xs)})") from None
     return out

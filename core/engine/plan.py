@@ -30,6 +30,9 @@ class Plan:
     needs_grad: set[str]  # nodes whose gradient somebody needs
     #: gates to visit on the way back: (gate node, which inputs need a gradient, its kind)
     backward: list[tuple[Node, tuple[bool, ...], Kind]]
+    #: ("forward" | "backward", node name) of the gate calls the reference path has watched
+    #: for changes to their arguments (once per plan: the copies cost)
+    watched: set[tuple[str, str]] = attrs.field(factory=set, eq=False)
 
 
 def compile_plan(graph: Graph, outputs: Iterable[str] | None, wrt: Iterable[str] | None,

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from core.errors import GatesError
-from core.rules import rate_problem
+from core.rules import rate_problem, seed_problem
 
 
 def rate_arg(text: str) -> float:
@@ -26,12 +26,15 @@ def rate_arg(text: str) -> float:
     return x
 
 
-def whole_arg(text: str) -> int:
-    """An argparse type: a whole number (a seed)."""
+def seed_arg(text: str) -> int:
+    """An argparse type: a random seed, a whole number >= 0 (the rule of core.rules)."""
     try:
-        return int(text)
+        n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+        n = None
+    if n is None or seed_problem(n):
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 0, not {text!r}")
+    return n
 
 
 def _whole_at_least(low: int):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.cli.args import check_output, count_arg, need_cost, positive_arg, rate_arg, whole_arg
+from core.cli.args import check_output, count_arg, need_cost, positive_arg, rate_arg, seed_arg
 from core.errors import GatesError, suggest
 from core.examples import EXAMPLES
 
@@ -189,7 +189,8 @@ def register(sub) -> None:
                    help="learning rate, a finite number >= 0 (default 0.1)")
     p.add_argument("--batch-size", type=positive_arg, default=None,
                    help="minibatch size (default: the whole data set)")
-    p.add_argument("--seed", type=whole_arg, default=0, help="shuffling seed")
+    p.add_argument("--seed", type=seed_arg, default=0,
+                   help="shuffling seed, a whole number >= 0 (default 0)")
     p.add_argument("-o", "--output", metavar="FILE.toml",
                    help="where to save the trained network (default NAME-trained.toml; "
                         "the parameters go beside it as .npz; missing folders are "

@@ -9,10 +9,12 @@ from typing import Any
 import attrs
 import numpy as np
 
+from core.errors import GatesError
 from core.gate.backward import READS, RULES, bottom_diffs
 from core.gate.diffs import DiffProblem, check_bottom_diff, check_count
 from core.gate.kinds import Gate, Kind, kind_of
 from core.registry.manager import GateSpec
+from core.rules import seed_problem
 
 
 class CheckFailure(AssertionError):
@@ -67,6 +69,8 @@ class Subject:
 
 def subject(gate: Any, seed: int = 0) -> Subject:
     """A Subject from a gate instance, a gate type, a GateSpec or a registered name."""
+    if seed_problem(seed):  # before any check runs: a bad seed is not the gate's failure
+        raise GatesError(f"check_gate: {seed_problem(seed)}")
     spec = None
     if isinstance(gate, str):
         from core.registry.discovery import default_registry

@@ -64,6 +64,7 @@ class Executor:
     def forward(self, feed: Mapping[str, Any], outputs: Iterable[str] | None = None
                 ) -> dict[str, np.ndarray]:
         """Values of ``outputs``' ancestors; by default of every node the feed reaches."""
+        check_feed(self.graph, feed)
         if outputs is None:
             outputs = self.reachable(feed)
         return self.run_forward(self.plan(outputs), feed)
@@ -140,8 +141,8 @@ class Executor:
             return STALE
         try:
             return last[4](feed)  # (rates that passed check_rates: nan != nan)
-        except (TypeError, ValueError):
-            check_feed(g, feed)  # a feed of strings: say which input
+        except Exception:
+            check_feed(g, feed)  # a feed of strings, or no mapping: say so
             raise
 
     def _planned_sgd(self, feed: Mapping[str, Any], rate: float,

@@ -35,13 +35,21 @@ def feed_array(name: str, value: Any, dtype: np.dtype) -> np.ndarray:
         raise FeedError(f"input {name!r} was fed values of dtype {raw.dtype} "
                         f"({'e.g. ' + repr(sample) if raw.size else 'empty'}); "
                         f"inputs take numbers (bool, int or float)")
+    if raw.size == 0:
+        raise FeedError(f"input {name!r} was fed an empty array (shape {raw.shape}); a batch "
+                        f"needs at least one row, and every axis at least one element")
     return np.asarray(raw, dtype=dtype)
 
 
 def check_feed(graph: Graph, feed: Mapping[str, Any]) -> None:
-    """Raise FeedError if a value fed for one of ``graph``'s inputs is not numbers."""
+    """Raise FeedError if the feed is no mapping, or a value fed for one of ``graph``'s
+    inputs is not numbers or is empty."""
+    if type(feed) is not dict and not isinstance(feed, Mapping):
+        raise FeedError(f"a feed is a mapping of input names to arrays, such as "
+                        f"{{{', '.join(f'{n!r}: ...' for n in graph.inputs)}}}, not "
+                        f"{type(feed).__name__}")
     for name, value in feed.items():
-        if type(value) is np.ndarray and value.dtype.kind in NUMERIC:
+        if type(value) is np.ndarray and value.dtype.kind in NUMERIC and value.size:
             continue  # the common case, checked without converting anything
         node = graph.nodes.get(name)
         if node is not None and node.op == "input":

@@ -39,6 +39,10 @@ def compile_plan(graph: Graph, outputs: Iterable[str] | None, wrt: Iterable[str]
                  of: Iterable[str] | None = None) -> Plan:
     """``of``: the nodes whose sum J is differentiated; default, every cost gate."""
     costs = graph.costs if of is None else [graph[n].name for n in of]
+    twice = sorted({c for c in costs if costs.count(c) > 1})
+    if twice:  # J would count it twice, while its gradient is dJ/dJ = 1 once
+        raise GraphError(f"of= names {', '.join(map(repr, twice))} more than once; J is the "
+                         f"sum of the nodes named, each once")
     targets = list(outputs) if outputs is not None else list(graph.nodes)
     if wrt is not None:
         targets = targets + costs

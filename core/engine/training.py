@@ -17,7 +17,7 @@ import numpy as np
 from core.engine.executor import Executor
 from core.engine.feeds import check_rates, feed_array
 from core.errors import GraphError
-from core.rules import rate_for
+from core.rules import rate_for, seed_problem
 
 if TYPE_CHECKING:
     from core.graph.graph import Graph
@@ -87,6 +87,11 @@ def train(graph: Graph, data: Mapping[str, Any], *, epochs: int = 100,
     if batch_size is not None and (not _whole(batch_size) or batch_size < 1):
         raise GraphError(f"batch_size must be None (the whole data) or a whole number of "
                          f"at least 1, got {batch_size!r}")
+    if shuffle and seed is not None and seed_problem(seed):
+        raise GraphError(f"train(seed=...): {seed_problem(seed)}")
+    if not isinstance(data, Mapping):
+        raise GraphError(f"training data is a mapping of input names to arrays, such as "
+                         f"{{'X': X, 'Y': Y}}, not {type(data).__name__}")
     data = {k: feed_array(k, v, graph.dtype) for k, v in data.items()}
     if not data:
         raise GraphError("no training data was given")

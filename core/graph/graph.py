@@ -19,12 +19,12 @@ from core.engine.executor import Executor
 from core.errors import GraphError, suggest
 from core.graph.init import initialise
 from core.graph.node import Node
-from core.graph.params import Params
+from core.graph.params import NUMERIC, Params
 from core.graph.pickling import graph_state, rebuild
 from core.graph.topology import topological_order
 from core.registry.discovery import default_registry
 from core.registry.manager import Registry
-from core.rules import name_problem, rate_problem
+from core.rules import name_problem, rate_problem, seed_problem
 
 
 class Graph:
@@ -32,6 +32,8 @@ class Graph:
 
     def __init__(self, registry: Registry | None = None, *, dtype: Any = np.float64,
                  seed: int | None = 0) -> None:
+        if seed is not None and seed_problem(seed):
+            raise GraphError(f"Graph(seed=...): {seed_problem(seed)}")
         self.registry = default_registry() if registry is None else registry
         self.dtype = canonical_dtype(dtype)
         #: the seed initialisers draw from (kept so a network file can record it)
@@ -82,10 +84,14 @@ class Graph:
         if value is None:
             if shape is None:
                 raise GraphError(f"parameter {name!r} needs a value or a shape")
-            array = initialise(init, tuple(shape), self.rng, self.dtype, scale)
+            shape = _param_shape(name, shape)
+            if not _finite_number(scale):
+                raise GraphError(f"parameter {name!r}: scale must be a finite number, "
+                                 f"not {scale!r}")
+            array = initialise(init, shape, self.rng, self.dtype, scale)
             self.inits[name] = {"init": init, "shape": list(shape), "scale": scale}
         else:
-            array = np.array(value, dtype=self.dtype)  # a copy the graph owns
+            array = _param_value(name, value, self.dtype)  # a copy the graph owns
             self.inits[name] = {"init": "value", "shape": list(array.shape)}
         self._add(Node(name, "param"), array)
         if rate is not None:
@@ -224,6 +230,37 @@ def canonical_dtype(dtype: Any) -> np.dtype:
     if found.kind != "f":
         raise GraphError(f"graph dtype must be a floating type, not {found}")
     return np.dtype(found.name)
+
+
+def _param_shape(name: str, shape: Any) -> tuple[int, ...]:
+    """``shape`` as a tuple of whole numbers >= 1, or a GraphError naming the parameter."""
+    try:
+        dims = tuple(shape)
+    except TypeError:
+        raise GraphError(f"parameter {name!r}: a shape is a sequence of whole numbers such "
+                         f"as (2, 3), not {shape!r}") from None
+    for d in dims:
+        if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1:
+            raise GraphError(f"parameter {name!r}: shape {dims!r}: dimensions are whole "
+                             f"numbers >= 1, not {d!r}")
+    return tuple(int(d) for d in dims)
+
+
+def _param_value(name: str, value: Any, dtype: np.dtype) -> np.ndarray:
+    """A copy of ``value`` in ``dtype``, or a GraphError saying why it is no parameter."""
+    try:
+        raw = np.asarray(value)
+        if raw.dtype.kind not in NUMERIC:
+            raise ValueError(f"its values are {raw.dtype}, not numbers")
+        return np.array(raw, dtype=dtype)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise GraphError(f"parameter {name!r}: the value is not a rectangular array of "
+                         f"numbers: {exc}") from None
+
+
+def _finite_number(x: Any) -> bool:
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool) \
+        and bool(np.isfinite(x))
 
 
 def _check_name(name: Any) -> None:

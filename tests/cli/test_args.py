@@ -93,3 +93,15 @@ def test_missing_output_folders_are_created(tmp_path, capsys):
                "--curve", str(tmp_path / "c" / "loss.svg")])
     assert rc == 0 and out.exists() and (tmp_path / "c" / "loss.svg").exists()
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("command", [["train", "seed", "--epochs", "2"], ["demo"],
+                                     ["check", "sigmoid"]])
+@pytest.mark.parametrize("seed", ["-5", "-1", "1.5"])
+def test_a_bad_seed_is_a_usage_error_before_any_work(command, seed, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([*command, "--seed", seed])
+    captured = capsys.readouterr()
+    assert exit_.value.code == 2
+    assert f"argument --seed: must be a whole number of at least 0, not '{seed}'" in captured.err
+    assert "training" not in captured.out and "failed" not in captured.out

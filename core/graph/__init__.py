@@ -9,7 +9,7 @@ network, values and provenance); ``init`` the parameter initialisers;
 pass, with the batch dimension marked.
 
 May import: ``core.engine`` (a graph runs on it), ``core.registry``,
-``core.gate``, ``core.errors``, ``core.rules``.
+``core.gate``, ``core.limits``, ``core.errors``, ``core.rules``.
 """
 from core.graph.compose import mlp
 from core.graph.graph import Graph

@@ -22,6 +22,7 @@ from core.graph.node import Node
 from core.graph.params import NUMERIC, Params
 from core.graph.pickling import graph_state, rebuild
 from core.graph.topology import topological_order
+from core.limits import over
 from core.registry.discovery import default_registry
 from core.registry.manager import Registry
 from core.rules import name_problem, rate_problem, seed_problem
@@ -85,6 +86,10 @@ class Graph:
             if shape is None:
                 raise GraphError(f"parameter {name!r} needs a value or a shape")
             shape = _param_shape(name, shape)
+            problem = over("bytes", int(np.prod(shape, dtype=object)) * self.dtype.itemsize)
+            if problem:
+                raise GraphError(f"parameter {name!r}: shape {shape} of {self.dtype} would "
+                                 f"take {problem}")
             if not _finite_number(scale):
                 raise GraphError(f"parameter {name!r}: scale must be a finite number, "
                                  f"not {scale!r}")

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from core.graph.graph import Graph
+from core.limits import ARCHIVE_SLACK, FileProblem, read_limited
 from core.netfile.builder import build
 from core.netfile.npz import PersistError, atomic_write, npz_bytes, read_npz
 from core.netfile.reader import read
@@ -174,9 +175,9 @@ def load_parameters(spec: NetworkSpec, folder: Path) -> dict[str, np.ndarray]:
                          f"is a path", "saved", "parameters")
     npz = folder / name
     try:
-        blob = npz.read_bytes()
-    except OSError as exc:
-        raise PersistError(f"{npz}: cannot read the parameter file: {exc.strerror}") from None
+        blob = read_limited(npz, "bytes", symlinks=False, slack=ARCHIVE_SLACK)
+    except FileProblem as exc:
+        raise PersistError(f"{npz}: the parameter file {exc}") from None
     recorded = saved.get("sha256")
     if not isinstance(recorded, str) or not re.fullmatch(r"[0-9a-f]{64}", recorded):
         raise spec.error("a saved network records the SHA-256 of its parameter file here "

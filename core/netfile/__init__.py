@@ -32,8 +32,9 @@ and the key at fault. ``load`` reads and builds any network file; a saved one
 with its trained parameters. The pieces: ``spec`` (the parsed form, errors,
 line finding), ``reader`` (read, parse), ``builder`` (build, check shapes),
 ``writer`` (dumps) and ``tomltext`` (TOML text), ``bounds`` (nesting and
-shape sizes against ``core.limits``), ``npz`` (parameter files, atomic writes)
-and ``saved`` (save and load with provenance).
+shape sizes against ``core.limits``), ``npz`` (parameter files, atomic writes),
+``lock`` (the advisory lock saves and loads of one path share), ``tidy`` (what
+a save leaves and removes) and ``saved`` (save and load with provenance).
 
 May import: ``core.graph``, ``core.registry``, ``core.gate``, ``core.limits``,
 ``core.errors``, ``core.rules``.

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import os
 import struct
+import threading
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -149,7 +150,7 @@ def _array(archive: zipfile.ZipFile, info: zipfile.ZipInfo, key: str,
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     try:
         with open(tmp, "wb") as fh:
             fh.write(data)

@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 
 from core.cli.args import positive_arg, rate_arg, seed_arg
+from core.cli.outputs import UsageError
 from core.cli.tables import table
 from core.errors import GatesError
 
@@ -121,6 +122,11 @@ def _run(argv: Sequence[str] | None) -> int:
         rc = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
         return rc
+    except UsageError as exc:  # as argparse reports a bad option: usage, error, status 2
+        where = parser.subcommands.get(args.command, parser)
+        where.print_usage(sys.stderr)
+        print(f"{where.prog}: error: {exc}", file=sys.stderr)
+        return 2
     except GatesError as exc:
         print(f"gates: error: {exc}", file=sys.stderr)
         return 1

@@ -16,6 +16,7 @@ import os
 import struct
 import threading
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -72,9 +73,9 @@ def read_npz(blob: bytes, source: str = "<npz>") -> dict[str, np.ndarray]:
 
 
 #: what zipfile and numpy's .npy header reader raise on a damaged or unusual archive
-_BROKEN = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-           NotImplementedError, RuntimeError, struct.error, UnicodeDecodeError, OverflowError,
-           KeyError, IndexError, TypeError, SyntaxError)
+_BROKEN = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError,
+           ValueError, NotImplementedError, RuntimeError, struct.error, UnicodeDecodeError,
+           OverflowError, KeyError, IndexError, TypeError, SyntaxError)
 
 
 def _members(infos: list[zipfile.ZipInfo], source: str) -> list[tuple[str, zipfile.ZipInfo]]:

@@ -1,9 +1,10 @@
-"""The naming and rate rules that gate types, graphs, executors and network files share.
+"""The naming, number and rate rules that gate types, graphs, executors and network files share.
 
 Each rule is written once here: the gate-name rule (registry, contract suite),
 the node-name rule (graphs, network files, the writer), the learning-rate rule
-(``Graph.param``, network files, the command line, the engine) and which rate
-a parameter is trained with (the seed's Eq. 1, ``rate_for``).
+(``Graph.param``, network files, the command line, the engine), the random-seed
+rule (graphs, ``train``, the contract suite, network files, the command line) and
+which rate a parameter is trained with (the seed's Eq. 1, ``rate_for``).
 
 May import: nothing of the project.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from numbers import Real
+from numbers import Integral, Real
 from typing import Any
 
 #: gate type names: a letter or _, then letters, digits, _ . - ("pack.op-2" is fine)
@@ -47,6 +48,15 @@ def rate_problem(rate: Any) -> str | None:
         return f"a learning rate must be a number, not {rate!r}"
     if not math.isfinite(rate) or rate < 0:
         return f"a learning rate must be a finite number >= 0, not {rate!r}"
+    return None
+
+
+def seed_problem(seed: Any) -> str | None:
+    """Why ``seed`` cannot seed a random generator (a whole number >= 0), or None."""
+    if isinstance(seed, bool) or not isinstance(seed, Integral):
+        return f"a random seed must be a whole number, not {seed!r}"
+    if seed < 0:
+        return f"a random seed must be a whole number >= 0, not {seed!r}"
     return None
 
 

@@ -7,7 +7,7 @@ import sys
 import warnings
 from collections.abc import Mapping, Sequence
 
-from core.cli.args import positive_arg, rate_arg
+from core.cli.args import positive_arg, rate_arg, seed_arg
 from core.cli.status import FAILURE, USAGE, UsageError, run_quietly
 from core.cli.tables import table
 from core.errors import GatesError
@@ -88,8 +88,8 @@ def build_parser() -> Parser:
                    help="full-batch steps, at least 1 (default 3000)")
     p.add_argument("--rate", type=rate_arg, default=0.5,
                    help="learning rate, a finite number >= 0 (default 0.5)")
-    p.add_argument("--seed", type=int, default=0,
-                   help="seed of the initial weights (default 0)")
+    p.add_argument("--seed", type=seed_arg, default=0,
+                   help="seed of the initial weights, a whole number >= 0 (default 0)")
     p.set_defaults(func=cmd_demo)
     from core.cli.network import register as register_network_commands
     register_network_commands(sub)  # draw, explain, train

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from core.cli.args import seed_arg
 from core.cli.status import UsageError
 from core.cli.tables import table
 from core.errors import UnknownGateError, suggest
@@ -22,7 +23,8 @@ def register(sub) -> None:
                    help="gates to check (default: every registered gate)")
     p.add_argument("--check", action="append", dest="checks", metavar="CHECK",
                    help="run only this check (repeatable)")
-    p.add_argument("--seed", type=int, default=0, help="random seed of the samples (default 0)")
+    p.add_argument("--seed", type=seed_arg, default=0,
+                   help="random seed of the samples, a whole number >= 0 (default 0)")
     p.add_argument("--json", action="store_true", help="print every check's record as JSON")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="also list every check and the expected failures' reasons")

@@ -9,10 +9,12 @@ from typing import Any
 import attrs
 import numpy as np
 
+from core.errors import ArgumentError
 from core.gate.backward import READS, RULES, bottom_diffs
 from core.gate.diffs import DiffProblem, check_bottom_diff, check_count
 from core.gate.kinds import Gate, Kind, kind_of
 from core.registry.manager import GateSpec
+from core.rules import seed_problem
 
 
 class CheckFailure(AssertionError):
@@ -67,6 +69,8 @@ class Subject:
 
 def subject(gate: Any, seed: int = 0) -> Subject:
     """A Subject from a gate instance, a gate type, a GateSpec or a registered name."""
+    if seed_problem(seed):  # before any check runs: a bad seed is not the gate's failure
+        raise ArgumentError(f"check_gate: {seed_problem(seed)}")
     spec = None
     if isinstance(gate, str):
         from core.registry.discovery import default_registry
@@ -79,7 +83,7 @@ def subject(gate: Any, seed: int = 0) -> Subject:
     elif isinstance(gate, Gate):
         instance = gate
     else:
-        raise TypeError(f"check_gate takes a gate instance, a Gate subclass, a GateSpec "
+        raise ArgumentError(f"check_gate takes a gate instance, a Gate subclass, a GateSpec "
                         f"or a registered gate name, got {gate!r}")
     cls = type(instance)
     if spec is None:
@@ -151,8 +155,9 @@ def backward(s: Subject, check: str, xs: Sequence[np.ndarray], y: np.ndarray,
     out: dict[int, np.ndarray] = {}
     try:
         diffs = check_count(raw_backward(s, xs, y, top_diff), xs)
+        forward = [*(np.shape(x) for x in xs), np.shape(y)]  # the broadcasts it made
         for i in wrt(s):
-            out[i] = check_bottom_diff(diffs[i], xs[i], i)
+            out[i] = check_bottom_diff(diffs[i], xs[i], i, forward=forward)
     except DiffProblem as exc:
         raise s.failure(check, f"the gate {exc} (inputs shaped {shapes(xs)})") from None
     return out

@@ -6,6 +6,11 @@ the reference path (``core.engine.reference``: gate by gate), which is also
 what a trace (and so ``explain``) watches and what the planned path falls back
 to. Plans and compiled steps live in the graph's engine state
 (``core.engine.state``), shared by every executor of that graph.
+
+Every call holds the graph's lock (``Graph.lock``, re-entrant) for the whole
+step: a compiled step writes into buffers shared by every caller and SGD
+updates the parameters in place, so threads sharing a graph take turns, each
+seeing and leaving whole steps (docs/design.md, "Threading and pickling").
 """
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ import numpy as np
 
 from core.engine import reference
 from core.engine.feeds import check_feed, check_rates
-from core.engine.plan import Plan
+from core.engine.plan import Plan, names_of
 from core.engine.planned.program import STALE
 from core.engine.reference import Trace
 from core.engine.state import state_of
@@ -47,15 +52,19 @@ class Executor:
     def plan(self, outputs: Iterable[str] | None = None,
              wrt: Iterable[str] | None = None, of: Iterable[str] | None = None) -> Plan:
         """The plan of a step computing ``outputs`` and differentiating ``of`` by ``wrt``."""
-        return state_of(self.graph).plan(self.graph, outputs, wrt, of)
+        with self.graph.lock:
+            return state_of(self.graph).plan(self.graph, outputs, wrt, of)
 
     # -- forward -------------------------------------------------------------
     def run_forward(self, plan: Plan, feed: Mapping[str, Any]) -> dict[str, np.ndarray]:
-        return reference.run_forward(self.graph, plan, feed)
+        check_feed(self.graph, feed)
+        with self.graph.lock:
+            return reference.run_forward(self.graph, plan, feed)
 
     def forward(self, feed: Mapping[str, Any], outputs: Iterable[str] | None = None
                 ) -> dict[str, np.ndarray]:
         """Values of ``outputs``' ancestors; by default of every node the feed reaches."""
+        check_feed(self.graph, feed)
         if outputs is None:
             outputs = self.reachable(feed)
         return self.run_forward(self.plan(outputs), feed)
@@ -74,7 +83,8 @@ class Executor:
     def run_backward(self, plan: Plan, values: Mapping[str, np.ndarray],
                      trace: Trace | None = None) -> dict[str, np.ndarray]:
         """dJ/dnode for every node in ``plan.wrt``, J being the sum of the costs."""
-        return reference.run_backward(plan, values, trace)
+        with self.graph.lock:
+            return reference.run_backward(plan, values, trace)
 
     def value_and_grad(self, feed: Mapping[str, Any], wrt: Iterable[str] | None = None,
                        trace: Trace | None = None, of: Iterable[str] | None = None
@@ -84,14 +94,14 @@ class Executor:
         J is the sum of every cost in the graph, or of the nodes named in ``of``.
         """
         g = self.graph
-        wrt = None if wrt is None else tuple(wrt)
-        of = None if of is None else tuple(of)
-        if self.mode == "planned" and trace is None:
-            check_feed(g, feed)  # the compiled step converts feeds without asking
-            return state_of(g).steps.run(g, ("grad", wrt, of), feed,
-                                         lambda f: self._reference_grad(f, wrt, None, of),
-                                         wrt=wrt, of=of)
-        return self._reference_grad(feed, wrt, trace, of)
+        wrt, of = names_of("wrt", wrt), names_of("of", of)
+        check_feed(g, feed)  # the compiled step converts feeds without asking
+        with g.lock:
+            if self.mode == "planned" and trace is None:
+                return state_of(g).steps.run(g, ("grad", wrt, of), feed,
+                                             lambda f: self._reference_grad(f, wrt, None, of),
+                                             wrt=wrt, of=of)
+            return self._reference_grad(feed, wrt, trace, of)
 
     def _reference_grad(self, feed: Mapping[str, Any], wrt: tuple[str, ...] | None,
                         trace: Trace | None, of: tuple[str, ...] | None
@@ -110,14 +120,16 @@ class Executor:
         parameter (else the graph's own, else ``rate``; ``core.rules.rate_for``).
         When the loss is not finite, the parameters are left as they were.
         """
-        if self.mode == "planned":
-            loss = self._repeat_sgd(feed, rate, rates)
-            if loss is not STALE:
-                return loss
-        check_rates(rate, rates)
-        if self.mode == "planned":
-            return self._planned_sgd(feed, rate, rates)
-        return self._reference_sgd(feed, rate, rates)
+        with self.graph.lock:
+            if self.mode == "planned":
+                loss = self._repeat_sgd(feed, rate, rates)
+                if loss is not STALE:
+                    return loss
+            check_rates(rate, rates, self.graph.params)
+            check_feed(self.graph, feed)
+            if self.mode == "planned":
+                return self._planned_sgd(feed, rate, rates)
+            return self._reference_sgd(feed, rate, rates)
 
     def _repeat_sgd(self, feed: Mapping[str, Any], rate: float,
                     rates: Mapping[str, float] | None) -> Any:
@@ -128,14 +140,13 @@ class Executor:
             return STALE
         try:
             return last[4](feed)  # (rates that passed check_rates: nan != nan)
-        except (TypeError, ValueError):
-            check_feed(g, feed)  # a feed of strings: say which input
+        except Exception:
+            check_feed(g, feed)  # a feed of strings, or no mapping: say so
             raise
 
     def _planned_sgd(self, feed: Mapping[str, Any], rate: float,
                      rates: Mapping[str, float] | None) -> float:
         g = self.graph
-        check_feed(g, feed)
         per = {n: rate_for(n, rate, rates, g.rates) for n in g.params}
         state = state_of(g)
         loss = state.steps.run(g, ("sgd", tuple(per.items())), feed,

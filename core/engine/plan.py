@@ -30,12 +30,39 @@ class Plan:
     needs_grad: set[str]  # nodes whose gradient somebody needs
     #: gates to visit on the way back: (gate node, which inputs need a gradient, its kind)
     backward: list[tuple[Node, tuple[bool, ...], Kind]]
+    #: ("forward" | "backward", node name) of the gate calls the reference path has watched
+    #: for changes to their arguments (once per plan: the copies cost)
+    watched: set[tuple[str, str]] = attrs.field(factory=set, eq=False)
+
+
+def names_of(what: str, names: Iterable[str] | None) -> tuple[str, ...] | None:
+    """``names`` (``wrt=``, ``of=``, ``outputs=``) as a tuple of node names, or a GraphError
+    for a single string (which would be read letter by letter) or a name that is no string."""
+    if names is None:
+        return None
+    if isinstance(names, str):
+        raise GraphError(f"{what}= is a list of node names, such as [{names!r}], not the "
+                         f"string {names!r}")
+    try:
+        found = tuple(names)
+    except TypeError:
+        raise GraphError(f"{what}= is a list of node names, not {type(names).__name__} "
+                         f"{names!r}") from None
+    for name in found:
+        if not isinstance(name, str):
+            raise GraphError(f"{what}= names nodes by name (strings), not "
+                             f"{type(name).__name__} {name!r}")
+    return found
 
 
 def compile_plan(graph: Graph, outputs: Iterable[str] | None, wrt: Iterable[str] | None,
                  of: Iterable[str] | None = None) -> Plan:
     """``of``: the nodes whose sum J is differentiated; default, every cost gate."""
     costs = graph.costs if of is None else [graph[n].name for n in of]
+    twice = sorted({c for c in costs if costs.count(c) > 1})
+    if twice:  # J would count it twice, while its gradient is dJ/dJ = 1 once
+        raise GraphError(f"of= names {', '.join(map(repr, twice))} more than once; J is the "
+                         f"sum of the nodes named, each once")
     targets = list(outputs) if outputs is not None else list(graph.nodes)
     if wrt is not None:
         targets = targets + costs

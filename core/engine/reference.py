@@ -9,7 +9,10 @@ one bottom_diff per input by its kind's rule (``core.gate.backward``):
 and a node read by several gates gets the sum of what they pass back (its
 fan-out sum; docs/design.md, "Glossary"). This path defines what a step
 computes: the planned path is checked against it when it compiles a step, and
-``explain`` watches it through the ``trace`` hook.
+``explain`` watches it through the ``trace`` hook. Every gate's output, local
+diff and bottom_diffs are checked by ``core.gate.diffs`` on every step; the
+first time a plan runs a gate, its arguments are also compared with copies
+taken before the call, so a gate that changes its inputs is named.
 """
 from __future__ import annotations
 
@@ -21,8 +24,16 @@ import numpy as np
 from core.engine.feeds import feed_array
 from core.engine.plan import Plan
 from core.errors import GateContractError, GraphError, ShapeError, suggest
-from core.gate.backward import bottom_diffs
-from core.gate.diffs import DiffProblem, check_bottom_diff, check_count
+from core.gate.backward import RULES, bottom_diffs
+from core.gate.diffs import (
+    DiffProblem,
+    changed,
+    check_bottom_diff,
+    check_count,
+    check_local_diff,
+    check_output,
+    snapshot,
+)
 
 if TYPE_CHECKING:
     from core.graph.graph import Graph
@@ -65,12 +76,35 @@ def run_forward(graph: Graph, plan: Plan, feed: Mapping[str, Any]) -> dict[str, 
         if node.op != "gate":
             continue
         xs = [values[i] for i in node.inputs]
+        before = _watch(plan, "forward", node, xs)
         try:
             y = node.gate.forward(*xs)
         except (ValueError, IndexError) as exc:
             raise _shape_error(graph, node, xs, exc) from exc
-        values[node.name] = np.asarray(y)
+        try:
+            _unchanged(before, xs, node, "forward")
+            values[node.name] = check_output(node.kind, y, xs, graph.dtype)
+        except DiffProblem as exc:
+            raise GateContractError(f"gate {node.label} from {node.spec.source} {exc}") from None
     return values
+
+
+def _watch(plan: Plan, method: str, node: Node, args: Sequence[Any]) -> list[Any] | None:
+    """Copies of ``args`` the first time this plan calls ``method`` of ``node``, else None."""
+    if (method, node.name) in plan.watched:
+        return None
+    plan.watched.add((method, node.name))
+    return snapshot(args)
+
+
+def _unchanged(before: list[Any] | None, args: Sequence[Any], node: Node, method: str) -> None:
+    k = None if before is None else changed(before, args)
+    if k is not None:
+        what = f"input {k} ({node.inputs[k]!r})" if k < len(node.inputs) else \
+            ("its output", "top_diff")[k - len(node.inputs)]
+        raise DiffProblem(f"changed {what} in place in {method}; a gate must not modify "
+                          f"the arrays it is handed (the executor shares them with other "
+                          f"gates)")
 
 
 def run_backward(plan: Plan, values: Mapping[str, np.ndarray],
@@ -84,26 +118,33 @@ def run_backward(plan: Plan, values: Mapping[str, np.ndarray],
         top_diff = grads.get(node.name)
         if top_diff is None:  # nothing downstream reaches a cost
             continue
-        xs = [values[i] for i in node.inputs]
-        local, diffs = bottom_diffs(node.gate, kind, top_diff, xs, values[node.name], needs)
+        xs, y = [values[i] for i in node.inputs], values[node.name]
+        before = _watch(plan, "backward", node, [*xs, y, top_diff])
+        local, diffs = bottom_diffs(node.gate, kind, top_diff, xs, y, needs)
         if trace is not None:
             trace(node, top_diff, local, diffs or ())
         try:
+            _unchanged(before, [*xs, y, top_diff], node, RULES[kind].method)
+            if local is not None:
+                check_local_diff(RULES[kind].method, local, xs[0])
             if diffs is None or len(diffs) != len(xs):
                 diffs = check_count(diffs, xs)  # raises: the count is wrong
             for i, name in enumerate(node.inputs):
                 if needs[i]:
-                    _accumulate(grads, owned, name, _checked(diffs[i], xs[i], i, name))
+                    _accumulate(grads, owned, name, _checked(diffs[i], xs, y, i, name))
         except DiffProblem as exc:
             raise GateContractError(f"gate {node.label} from {node.spec.source} {exc}") from None
     return {w: grads[w] if w in grads else np.zeros_like(values[w]) for w in plan.wrt}
 
 
-def _checked(diff: Any, x: np.ndarray, index: int, name: str) -> np.ndarray:
-    """A bottom_diff already shaped like its input as it is, else through the checker."""
-    if type(diff) is np.ndarray and diff.shape == x.shape:
+def _checked(diff: Any, xs: Sequence[np.ndarray], y: np.ndarray, index: int,
+             name: str) -> np.ndarray:
+    """A bottom_diff with its input's shape and dtype as it is, else through the checker."""
+    x = xs[index]
+    if type(diff) is np.ndarray and diff.shape == x.shape and diff.dtype == x.dtype:
         return diff
-    return check_bottom_diff(diff, x, index, name)
+    return check_bottom_diff(diff, x, index, name, dtype=True,
+                             forward=[*(v.shape for v in xs), y.shape])
 
 
 def _accumulate(grads: dict[str, np.ndarray], owned: set[str], name: str,

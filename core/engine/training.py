@@ -17,7 +17,7 @@ import numpy as np
 from core.engine.executor import Executor
 from core.engine.feeds import check_rates, feed_array
 from core.errors import GraphError
-from core.rules import rate_for
+from core.rules import rate_for, seed_problem
 
 if TYPE_CHECKING:
     from core.graph.graph import Graph
@@ -87,15 +87,20 @@ def train(graph: Graph, data: Mapping[str, Any], *, epochs: int = 100,
     if batch_size is not None and (not _whole(batch_size) or batch_size < 1):
         raise GraphError(f"batch_size must be None (the whole data) or a whole number of "
                          f"at least 1, got {batch_size!r}")
+    if shuffle and seed is not None and seed_problem(seed):
+        raise GraphError(f"train(seed=...): {seed_problem(seed)}")
+    if not isinstance(data, Mapping):
+        raise GraphError(f"training data is a mapping of input names to arrays, such as "
+                         f"{{'X': X, 'Y': Y}}, not {type(data).__name__}")
     data = {k: feed_array(k, v, graph.dtype) for k, v in data.items()}
     if not data:
         raise GraphError("no training data was given")
+    check_rates(rate, rates)
     opt = optimizer or SGD(rate, dict(rates or {}))
-    check_rates(opt.rate, opt.rates)
-    unknown = set(opt.rates) - set(graph.params)
-    if unknown:
-        raise GraphError(f"rates given for {sorted(unknown)}, which are not parameters; "
-                         f"the parameters are: {', '.join(graph.params)}")
+    check_rates(opt.rate, opt.rates, graph.params)
+    if callback is not None and not callable(callback):
+        raise GraphError(f"callback= is a function callback(epoch, step, loss), not "
+                         f"{type(callback).__name__} {callback!r}")
     executor = Executor(graph)
     # plain SGD runs as one compiled step: forward, backward and the update in place
     fused = type(opt) is SGD
@@ -108,12 +113,13 @@ def train(graph: Graph, data: Mapping[str, Any], *, epochs: int = 100,
             if fused:
                 loss = executor.sgd_step(batch, opt.rate, opt.rates)
             else:
-                loss, grads = executor.value_and_grad(batch)
-            if not np.isfinite(loss):  # (the fused step made no update either)
+                with graph.lock:  # the gradient and its update as one step
+                    loss, grads = executor.value_and_grad(batch)
+                    if np.isfinite(loss):
+                        opt.step(graph, grads)
+            if not np.isfinite(loss):  # (no update was made)
                 raise GraphError(f"the loss became {loss} at epoch {epoch + 1}, step "
                                  f"{step + 1}; {_smaller(opt, graph)}")
-            if not fused:
-                opt.step(graph, grads)
             history.losses.append(loss)
             seen.append(loss)
             step += 1

@@ -9,6 +9,7 @@ before the graph is changed, so nothing already built is lost.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -16,6 +17,7 @@ import numpy as np
 
 from core.engine.executor import Executor
 from core.errors import GraphError, suggest
+from core.graph.checks import finite_number, input_shape, param_shape, param_value
 from core.graph.init import initialise
 from core.graph.node import Node
 from core.graph.params import Params
@@ -23,7 +25,7 @@ from core.graph.pickling import graph_state, rebuild
 from core.graph.topology import topological_order
 from core.registry.discovery import default_registry
 from core.registry.manager import Registry
-from core.rules import name_problem, rate_problem
+from core.rules import name_problem, rate_problem, seed_problem
 
 
 class Graph:
@@ -31,13 +33,18 @@ class Graph:
 
     def __init__(self, registry: Registry | None = None, *, dtype: Any = np.float64,
                  seed: int | None = 0) -> None:
+        if seed is not None and seed_problem(seed):
+            raise GraphError(f"Graph(seed=...): {seed_problem(seed)}")
         self.registry = default_registry() if registry is None else registry
         self.dtype = canonical_dtype(dtype)
         #: the seed initialisers draw from (kept so a network file can record it)
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.nodes: dict[str, Node] = {}
-        self._params = Params()
+        #: held by every run of the graph and every write of its parameters or structure,
+        #: so that threads sharing the graph see whole steps (docs/design.md, "Threading")
+        self.lock = threading.RLock()
+        self._params = Params(self.lock)
         #: per-parameter learning rates, the seed's lambda_i (Eq. 1)
         self.rates: dict[str, float] = {}
         #: parameter initialisers, kept so a network file can describe them
@@ -51,18 +58,21 @@ class Graph:
         self._counter = 0
 
     # -- building ------------------------------------------------------------
-    def _add(self, node: Node) -> str:
-        if node.name in self.nodes:
-            raise GraphError(f"a node named {node.name!r} already exists "
-                             f"({self.nodes[node.name].op})")
-        self.nodes[node.name] = node
-        self._version += 1
+    def _add(self, node: Node, array: np.ndarray | None = None) -> str:
+        with self.lock:
+            if node.name in self.nodes:
+                raise GraphError(f"a node named {node.name!r} already exists "
+                                 f"({self.nodes[node.name].op})")
+            self.nodes[node.name] = node
+            if array is not None:
+                self._params.adopt(node.name, array)
+            self._version += 1
         return node.name
 
     def input(self, name: str, shape: Iterable[int | None] | None = None) -> str:
         """A non-trainable value fed at run time (X, Y)."""
         _check_name(name)
-        return self._add(Node(name, "input", shape=None if shape is None else tuple(shape)))
+        return self._add(Node(name, "input", shape=input_shape(name, shape)))
 
     def param(self, name: str, value: Any = None, *, shape: Iterable[int] | None = None,
               init: str = "lecun", scale: float = 1.0, rate: float | None = None) -> str:
@@ -75,13 +85,19 @@ class Graph:
         if value is None:
             if shape is None:
                 raise GraphError(f"parameter {name!r} needs a value or a shape")
-            array = initialise(init, tuple(shape), self.rng, self.dtype, scale)
+            shape = param_shape(name, shape, self.dtype)
+            if not finite_number(scale):
+                raise GraphError(f"parameter {name!r}: scale must be a finite number, "
+                                 f"not {scale!r}")
+            array = initialise(init, shape, self.rng, self.dtype, scale)
             self.inits[name] = {"init": init, "shape": list(shape), "scale": scale}
         else:
-            array = np.array(value, dtype=self.dtype)  # a copy the graph owns
+            array = param_value(name, value, self.dtype)  # a copy the graph owns
+            if shape is not None and param_shape(name, shape, self.dtype) != array.shape:
+                raise GraphError(f"parameter {name!r}: the value has shape {array.shape} but "
+                                 f"shape= says {tuple(shape)}")
             self.inits[name] = {"init": "value", "shape": list(array.shape)}
-        self._add(Node(name, "param"))
-        self._params.adopt(name, array)
+        self._add(Node(name, "param"), array)
         if rate is not None:
             self.rates[name] = float(rate)
         return name

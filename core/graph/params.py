@@ -10,6 +10,7 @@ never removed.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,7 +23,14 @@ NUMERIC = "biuf"
 
 
 class Params(dict[str, np.ndarray]):
-    """{parameter name: the array the graph owns}; writing copies into the owned arrays."""
+    """{parameter name: the array the graph owns}; writing copies into the owned arrays.
+
+    A write holds the graph's lock, so no step of another thread sees it half made.
+    """
+
+    def __init__(self, lock: Any = None) -> None:
+        super().__init__()
+        self._lock = threading.RLock() if lock is None else lock
 
     def __setitem__(self, name: str, value: Any) -> None:
         self.assign({name: value})
@@ -62,9 +70,13 @@ class Params(dict[str, np.ndarray]):
 
     def assign(self, values: Mapping[str, Any]) -> None:
         """Copy ``values`` into the owned arrays, after checking every one of them."""
+        if not isinstance(values, Mapping):
+            raise GraphError(f"parameters are set from a mapping of names to arrays, such as "
+                             f"{{'W1': array}}, not {type(values).__name__}")
         checked = [(name, self._checked(name, value)) for name, value in values.items()]
-        for name, array in checked:
-            np.copyto(dict.__getitem__(self, name), array, casting="unsafe")
+        with self._lock:
+            for name, array in checked:
+                np.copyto(dict.__getitem__(self, name), array, casting="unsafe")
 
     def _checked(self, name: str, value: Any) -> np.ndarray:
         if name not in self:

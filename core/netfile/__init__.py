@@ -31,11 +31,13 @@ and the key at fault. ``load`` reads and builds any network file; a saved one
 (``save``: the file plus a hash-named ``.npz`` of its parameters) comes back
 with its trained parameters. The pieces: ``spec`` (the parsed form, errors,
 line finding), ``reader`` (read, parse), ``builder`` (build, check shapes),
-``writer`` (dumps) and ``tomltext`` (TOML text), ``npz`` (parameter files,
-atomic writes) and ``saved`` (save and load with provenance).
+``writer`` (dumps) and ``tomltext`` (TOML text), ``bounds`` (nesting and
+shape sizes against ``core.limits``), ``npz`` (parameter files, atomic writes),
+``lock`` (the advisory lock saves and loads of one path share), ``tidy`` (what
+a save leaves and removes) and ``saved`` (save and load with provenance).
 
-May import: ``core.graph``, ``core.registry``, ``core.gate``, ``core.errors``,
-``core.rules``.
+May import: ``core.graph``, ``core.registry``, ``core.gate``, ``core.limits``,
+``core.errors``, ``core.rules``.
 """
 from __future__ import annotations
 

@@ -17,6 +17,8 @@ import numpy as np
 
 from core.errors import suggest
 from core.graph.init import INITIALISERS
+from core.limits import FileProblem, limit, read_limited
+from core.netfile.bounds import nesting, sizes, too_deep
 from core.netfile.spec import (
     BATCH,
     FORMAT,
@@ -43,13 +45,14 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 
 def read(path: str | Path) -> NetworkSpec:
-    """Parse the network file at ``path``."""
+    """Parse the network file at ``path`` (a regular file within the text limit)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")  # an editor's BOM is not TOML
-    except OSError as exc:
-        raise NetworkFileError(f"cannot read the network file: {exc.strerror}",
-                               source=str(path)) from None
+        data = read_limited(path, "text")
+    except FileProblem as exc:
+        raise NetworkFileError(f"the network file {exc}", source=str(path)) from None
+    try:
+        text = data.decode("utf-8-sig")  # an editor's BOM is not TOML
     except UnicodeDecodeError as exc:
         raise NetworkFileError(f"not UTF-8 text (byte {exc.start}); a network file is TOML",
                                source=str(path)) from None
@@ -58,8 +61,11 @@ def read(path: str | Path) -> NetworkSpec:
 
 def parse(text: str, source: str = "<network>") -> NetworkSpec:
     """Parse and check the form of a network file's text."""
+    nesting(text, source)
     try:
         doc = tomllib.loads(text)
+    except RecursionError:  # deeper than this thread's stack, though within the limit
+        raise too_deep(source, None, None, limit("nesting")) from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         line = int(m.group(1)) if m else None
@@ -97,6 +103,7 @@ def parse(text: str, source: str = "<network>") -> NetworkSpec:
         for name, entry in _table(doc, err, section).items():
             gates.append(_gate(section, name, _entry(entry, err, section, name), err, declare))
     _check_wiring(gates, outputs, seen, err)
+    sizes(params, inputs, dtype, err)
     return NetworkSpec(net.get("name", Path(source).stem), dtype, seed, inputs, params, gates,
                        _table(doc, err, "saved"), text, source, net.get("description", ""),
                        list(outputs))

@@ -6,14 +6,19 @@ parameter arrays, exactly as they are), where ``<hash>`` starts the SHA-256 of
 the ``.npz`` that the network file records in full. A network file therefore
 names the one parameter file it was saved with: saving again writes a new
 ``.npz`` beside the old one, replaces the network file, and only then removes
-the old ``.npz``; each file is written to a temporary file and moved into place,
-so a save that fails part-way leaves the previous network loadable. The same
-network always gives the same bytes.
+parameter files that no network file in the folder names; each file is written
+to a temporary file and moved into place, so a save that fails part-way leaves
+the previous network loadable. Saves of one path take turns under an advisory
+file lock (``lock``), and loads hold it shared, so concurrent saves from threads
+or processes leave one whole network and a load sees the old one or the new
+one; a save also removes what killed saves left (``tidy``). The same network
+always gives the same bytes.
 
-``load`` refuses a parameter file whose SHA-256 does not match, reads arrays
-with ``np.load(allow_pickle=False)`` so that no code in a file is ever run, and
-checks every array's name, shape and dtype against the network file. Values come
-back bit for bit.
+``load`` refuses a parameter file whose SHA-256 does not match or that is not a
+regular file (a symbolic link, a device), reads it member by member without
+pickle (``npz.read_npz``) so that no code in a file is ever run, within the size
+limits, and checks every array's name, shape and dtype against the network file.
+Values come back bit for bit.
 
 A gate whose plugin is not installed fails the load with an error naming the
 gate and the distribution that provided it at save time; a gate whose
@@ -34,17 +39,19 @@ import attrs
 import numpy as np
 
 from core.graph.graph import Graph
+from core.limits import ARCHIVE_SLACK, FileProblem, read_limited
 from core.netfile.builder import build
+from core.netfile.lock import locked
 from core.netfile.npz import PersistError, atomic_write, npz_bytes, read_npz
 from core.netfile.reader import read
-from core.netfile.spec import NetworkFileError, NetworkSpec, locate
+from core.netfile.spec import NetworkSpec, locate
+from core.netfile.tidy import leftovers, orphans, parameter_name, remove, sync_folder
 from core.netfile.writer import dumps
 from core.registry.discovery import HOST_DISTRIBUTION, default_registry
 from core.registry.manager import LOCAL, Registry
 
-__all__ = ["MissingPluginError", "PersistError", "VersionWarning", "check_plugins", "load",
-           "load_file", "load_parameters", "network_path", "read_npz", "save"]
-HASH_CHARS = 16  # of the SHA-256, in the parameter file's name
+__all__ = ["MissingPluginError", "PersistError", "SaveError", "VersionWarning", "check_plugins",
+           "load", "load_file", "load_parameters", "network_path", "read_npz", "save"]
 RESERVED_NOTES = {"parameters", "sha256"}
 #: {former distribution name: its name now}. The framework was distributed as "gates" up
 #: to 0.1.0, a name an unrelated project holds on PyPI; files saved then still load.
@@ -70,41 +77,61 @@ def save(graph: Graph, path: str | Path, *, name: str | None = None,
     """Write ``graph`` as a network file and an ``.npz`` of its parameters.
 
     Returns (network file, parameter file). Nothing is written unless both can be.
+    Saves of one path, from threads or processes, take turns under its lock
+    (``core.netfile.lock``); each removes what killed saves left (``tidy``). A
+    write that fails is a ``SaveError`` (also an ``OSError``) saying where and why.
     """
     toml_path = network_path(path)
-    for key, value in graph.params.items():
-        if value.dtype != graph.dtype:
-            raise PersistError(f"cannot save: parameter {key!r} is {value.dtype} but the "
-                               f"graph is {graph.dtype}; a saved network has one dtype")
-    clash = RESERVED_NOTES & set(notes or {})
-    if clash:
-        raise PersistError(f"cannot save: notes may not use the reserved key(s) "
-                           f"{', '.join(sorted(clash))}")
-    blob = npz_bytes(graph.params)
-    digest = hashlib.sha256(blob).hexdigest()
-    npz_path = toml_path.with_name(f"{toml_path.stem}-{digest[:HASH_CHARS]}.npz")
-    saved = {"parameters": npz_path.name, "sha256": digest, **(notes or {})}
-    comment = (f"A trained gates network. Its parameters are in {npz_path.name}; "
-               f"load it with core.load().")
-    text = dumps(graph, name=name or graph.name or toml_path.stem, provenance=True,
+    with graph.lock:  # the parameters as they are between two steps of another thread
+        for key, value in graph.params.items():
+            if value.dtype != graph.dtype:
+                raise PersistError(f"cannot save: parameter {key!r} is {value.dtype} but the "
+                                   f"graph is {graph.dtype}; a saved network has one dtype")
+        clash = RESERVED_NOTES & set(notes or {})
+        if clash:
+            raise PersistError(f"cannot save: notes may not use the reserved key(s) "
+                               f"{', '.join(sorted(clash))}")
+        blob = npz_bytes(graph.params)
+        digest = hashlib.sha256(blob).hexdigest()
+        npz_path = parameter_name(toml_path, digest)
+        saved = {"parameters": npz_path.name, "sha256": digest, **(notes or {})}
+        comment = (f"A trained gates network. Its parameters are in {npz_path.name}; "
+                   f"load it with core.load().")
+        try:
+            text = dumps(graph, name=name or graph.name or toml_path.stem, provenance=True,
                          saved=saved, comment=comment)
-    previous = _previous_parameters(toml_path)
-    atomic_write(npz_path, blob)
-    atomic_write(toml_path, text.encode("utf-8"))
-    if previous is not None and previous != npz_path and previous.exists():
-        previous.unlink()  # the old network file named it; nothing names it now
+        except TypeError as exc:  # a note (or an attribute) TOML cannot hold
+            raise PersistError(f"cannot save: {exc}; notes and gate attributes are "
+                               f"strings, numbers, booleans, or lists and tables of "
+                               f"them") from None
+    try:
+        toml_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _failed(toml_path, exc, f"cannot make the folder {toml_path.parent}") from exc
+    with locked(toml_path):
+        remove(leftovers(toml_path))
+        for target, data in ((npz_path, blob), (toml_path, text.encode("utf-8"))):
+            try:  # the parameters first: the network file must never name a missing one
+                atomic_write(target, data)
+            except OSError as exc:
+                raise _failed(toml_path, exc, f"cannot write {target}") from exc
+        remove(orphans(toml_path, npz_path))
+        sync_folder(toml_path.parent)
     return toml_path, npz_path
 
 
-def _previous_parameters(toml_path: Path) -> Path | None:
-    """The parameter file an existing network file at ``toml_path`` names, if ours."""
-    try:
-        saved = read(toml_path).saved
-    except NetworkFileError:
-        return None
-    name = saved.get("parameters")
-    own = re.compile(rf"^{re.escape(toml_path.stem)}-[0-9a-f]{{{HASH_CHARS}}}\.npz$")
-    return toml_path.with_name(name) if isinstance(name, str) and own.match(name) else None
+class SaveError(PersistError, OSError):
+    """A save that could not write its files; the message says where and why, in one line,
+    and the network file already on disk (if any) is still whole."""
+
+    def __str__(self) -> str:  # the message, not OSError's "[Errno n] ..." form
+        return str(self.args[0]) if self.args else ""
+
+
+def _failed(toml_path: Path, exc: OSError, what: str) -> SaveError:
+    err = SaveError(f"cannot save {toml_path}: {what}: {exc.strerror or exc}")
+    err.errno, err.strerror, err.filename = exc.errno, exc.strerror, exc.filename
+    return err
 
 
 def load_file(path: str | Path, registry: Registry | None = None) -> Graph:
@@ -122,10 +149,11 @@ def load_file(path: str | Path, registry: Registry | None = None) -> Graph:
 def load(path: str | Path, registry: Registry | None = None) -> Graph:
     """Load a network saved by ``save``; parameters come back bit-identical."""
     toml_path = network_path(path)
-    spec = read(toml_path)
-    registry = default_registry() if registry is None else registry
-    check_plugins(spec, registry)
-    values = load_parameters(spec, toml_path.parent)
+    with locked(toml_path, shared=True):  # no save replaces them between the two reads
+        spec = read(toml_path)
+        registry = default_registry() if registry is None else registry
+        check_plugins(spec, registry)
+        values = load_parameters(spec, toml_path.parent)
     return build(spec, registry, values=values, check_shapes=False)
 
 
@@ -180,9 +208,9 @@ def load_parameters(spec: NetworkSpec, folder: Path) -> dict[str, np.ndarray]:
                          f"is a path", "saved", "parameters")
     npz = folder / name
     try:
-        blob = npz.read_bytes()
-    except OSError as exc:
-        raise PersistError(f"{npz}: cannot read the parameter file: {exc.strerror}") from None
+        blob = read_limited(npz, "bytes", symlinks=False, slack=ARCHIVE_SLACK)
+    except FileProblem as exc:
+        raise PersistError(f"{npz}: the parameter file {exc}") from None
     recorded = saved.get("sha256")
     if not isinstance(recorded, str) or not re.fullmatch(r"[0-9a-f]{64}", recorded):
         raise spec.error("a saved network records the SHA-256 of its parameter file here "

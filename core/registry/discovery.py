@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import warnings
 from importlib import metadata
 from typing import Any
@@ -106,6 +107,7 @@ def _host_first(ep: metadata.EntryPoint) -> tuple[int, str, str]:
 
 
 _DEFAULT: tuple[Registry, list[PluginInfo]] | None = None
+_SCANNING = threading.RLock()
 
 
 def default_registry() -> Registry:
@@ -129,6 +131,8 @@ def plugin_report() -> list[PluginInfo]:
 def _default() -> tuple[Registry, list[PluginInfo]]:
     global _DEFAULT
     if _DEFAULT is None:
-        registry = Registry()
-        _DEFAULT = (registry, load_entry_points(registry))
+        with _SCANNING:  # threads making their first graphs at once scan once
+            if _DEFAULT is None:
+                registry = Registry()
+                _DEFAULT = (registry, load_entry_points(registry))
     return _DEFAULT

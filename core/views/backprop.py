@@ -101,7 +101,7 @@ def explain(graph: Graph, feed: Mapping[str, Any], wrt: Iterable[str] | None = N
     wrt = [w for w in default_wrt(graph) if w in needed] if wrt is None else list(wrt)
     executor = graph.executor()
     plan = executor.plan(costs, wrt)  # raises a clear error for a graph with no cost
-    values = {k: np.array(v, copy=True) for k, v in executor.forward(feed).items()}
+    values: dict[str, np.ndarray] = {}
     steps: list[GateStep] = []
     counter = [0]
 
@@ -119,7 +119,9 @@ def explain(graph: Graph, feed: Mapping[str, Any], wrt: Iterable[str] | None = N
         local = None if local_diffs is None else np.array(local_diffs, copy=True)
         steps.append(GateStep(node, np.array(top_diff, copy=True), local, passed))
 
-    run = executor.run_forward(plan, feed)
-    grads = executor.run_backward(plan, run, record)
+    with graph.lock:  # the forward values and the backward from them, as one step
+        values.update((k, np.array(v, copy=True)) for k, v in executor.forward(feed).items())
+        run = executor.run_forward(plan, feed)
+        grads = executor.run_backward(plan, run, record)
     loss = sum(float(np.sum(run[c])) for c in plan.costs)
     return Explanation(graph, loss, values, dict(grads), steps)

@@ -1,6 +1,6 @@
 """What the command line checks before any work: its numbers and its output names
 (empty, a folder, a wrong suffix, a folder that cannot be made), for gates train,
-draw and explain alike."""
+draw and explain alike; each is a usage error, exit status 2."""
 import pytest
 
 from core.cli import main
@@ -53,7 +53,7 @@ def test_bad_output_names_are_refused_before_any_work(tmp_path, capsys, monkeypa
     fill = {"tmp": str(tmp_path), "file": str(tmp_path / "f")}
     rc = main([a.format(**fill) for a in args])
     captured = capsys.readouterr()
-    assert rc == 1 and said.format(**fill) in captured.err, captured.err
+    assert rc == 2 and said.format(**fill) in captured.err, captured.err  # a usage error
     assert "training" not in captured.out  # refused before the run began
 
 
@@ -71,7 +71,7 @@ def test_bad_output_names_are_refused_before_training(tmp_path, capsys, option, 
         args += ["-o", str(tmp_path / "net.toml")]
     rc = main(args)
     text = capsys.readouterr()
-    assert rc == 1 and f"{option} {name}: {said}" in text.err
+    assert rc == 2 and f"{option} {name}: {said}" in text.err
     assert "training" not in text.out and not (tmp_path / "net.toml").exists()
 
 
@@ -82,7 +82,7 @@ def test_a_folder_that_cannot_be_made_is_refused_before_training(tmp_path, capsy
     monkeypatch.setattr("pathlib.Path.mkdir", refuse)
     rc = main(["train", "seed", "--curve", str(tmp_path / "new" / "c.svg")])
     captured = capsys.readouterr()
-    assert rc == 1 and "cannot make its folder" in captured.err and "Permission denied" \
+    assert rc == 2 and "cannot make its folder" in captured.err and "Permission denied" \
         in captured.err
     assert "training" not in captured.out
 
@@ -93,3 +93,15 @@ def test_missing_output_folders_are_created(tmp_path, capsys):
                "--curve", str(tmp_path / "c" / "loss.svg")])
     assert rc == 0 and out.exists() and (tmp_path / "c" / "loss.svg").exists()
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("command", [["train", "seed", "--epochs", "2"], ["demo"],
+                                     ["check", "sigmoid"]])
+@pytest.mark.parametrize("seed", ["-5", "-1", "1.5"])
+def test_a_bad_seed_is_a_usage_error_before_any_work(command, seed, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([*command, "--seed", seed])
+    captured = capsys.readouterr()
+    assert exit_.value.code == 2
+    assert f"argument --seed: must be a whole number of at least 0, not '{seed}'" in captured.err
+    assert "training" not in captured.out and "failed" not in captured.out

@@ -41,7 +41,7 @@ def test_train_without_a_mapping_lists_the_columns(capsys):
 
 
 def test_columns_for_an_input_the_network_lacks(capsys):
-    assert main(["train", SEED, *COLUMNS, "--columns", "Xx=x1"]) == 2
+    assert main(["train", SEED, *COLUMNS, "--columns", "Xx=x1"]) == 2  # a usage error
     assert "the network has no input 'Xx'; did you mean 'X'" in capsys.readouterr().err
 
 
@@ -126,7 +126,7 @@ def test_draw_without_graphviz_writes_dot_and_says_so(tmp_path, monkeypatch, cap
     assert "'dot' program is not installed" in err and "apt-get install graphviz" in err
     assert not out.exists()
     assert (tmp_path / "seed.dot").read_text().startswith('digraph "seed"')
-    assert main(["draw", "seed", "-o", str(tmp_path / "seed.jpeg")]) == 1  # a real error
+    assert main(["draw", "seed", "-o", str(tmp_path / "seed.jpeg")]) == 2  # a usage error
 
 
 @pytest.mark.skipif(dot_program() is None, reason="Graphviz's 'dot' program is not installed "

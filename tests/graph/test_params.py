@@ -3,7 +3,7 @@ graph owns, after checking names, shapes and dtypes, and keep the compiled step.
 import numpy as np
 import pytest
 
-from core import GraphError, mlp
+from core import Graph, GraphError, mlp
 from core.engine.state import cache_of
 
 
@@ -58,3 +58,47 @@ def test_parameters_are_neither_added_nor_removed_through_the_mapping():
         with pytest.raises(GraphError, match="cannot be removed"):
             remove(net.params)
     assert list(net.params) == ["W1", "b1", "W2", "b2"]
+
+
+@pytest.mark.parametrize("kw, words", [
+    ({"value": ["a"]}, "parameter 'p': the value is not a rectangular array of numbers"),
+    ({"value": [[1.0, 2.0], [3.0]]}, "parameter 'p': the value is not a rectangular array"),
+    ({"value": {"a": 1}}, "parameter 'p': the value is not a rectangular array"),
+    ({"value": 10 ** 400}, "parameter 'p': the value is not a rectangular array"),
+    ({"shape": [2, -1]}, "parameter 'p': shape (2, -1): dimensions are whole numbers >= 1"),
+    ({"shape": [2.5]}, "dimensions are whole numbers >= 1, not 2.5"),
+    ({"shape": 3}, "a shape is a sequence of whole numbers such as (2, 3), not 3"),
+    ({"shape": [2], "scale": float("inf")}, "scale must be a finite number, not inf"),
+])
+def test_graph_param_refuses_a_bad_value_or_shape_with_its_own_error(kw, words):
+    g = Graph()
+    with pytest.raises(GraphError) as err:
+        g.param("p", **kw)
+    assert words in str(err.value)
+    assert "p" not in g.nodes and "p" not in g.params  # nothing was added
+
+
+@pytest.mark.parametrize("seed", [-1, 2.5, "0"])
+def test_a_graph_refuses_a_bad_seed(seed):
+    with pytest.raises(GraphError, match="a random seed must be a whole number"):
+        Graph(seed=seed)
+
+
+@pytest.mark.parametrize("shape, said", [(5, "a shape is a sequence such as (None, 2), not 5"),
+                                         (("a",), "dimensions are None (any size) or whole"),
+                                         ((0, 2), "not 0")])
+def test_graph_input_refuses_a_bad_shape(shape, said):
+    g = Graph()
+    with pytest.raises(GraphError) as err:
+        g.input("X", shape=shape)
+    assert said in str(err.value) and "X" not in g.nodes
+
+
+def test_a_value_and_a_shape_that_disagree_are_refused():
+    with pytest.raises(GraphError, match=r"the value has shape \(2,\) but shape= says \(3,\)"):
+        Graph().param("p", [1.0, 2.0], shape=(3,))
+
+
+def test_set_params_refuses_what_is_no_mapping():
+    with pytest.raises(GraphError, match="parameters are set from a mapping"):
+        mlp([2, 3, 1]).set_params([np.zeros((2, 3))])

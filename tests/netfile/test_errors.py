@@ -166,5 +166,5 @@ def test_toml_syntax_error_has_a_line():
 
 
 def test_missing_file_is_a_clear_error(tmp_path):
-    with pytest.raises(NetworkFileError, match="cannot read the network file"):
+    with pytest.raises(NetworkFileError, match="the network file cannot be read"):
         netfile.read(tmp_path / "nope.toml")

@@ -228,3 +228,11 @@ def test_a_network_saved_under_the_former_distribution_name_loads(tmp_path):
     with pytest.raises(MissingPluginError) as info:  # a gate it no longer has: the new name
         load(toml_path, registry=Registry())
     assert "pip install gates-nn" in str(info.value) and "install gates " not in str(info.value)
+
+
+@pytest.mark.parametrize("note", [None, np.zeros(2), object()])
+def test_a_note_toml_cannot_hold_is_refused_before_writing(tmp_path, note):
+    with pytest.raises(PersistError, match="cannot save: cannot write .*notes and gate "
+                                           "attributes are strings, numbers"):
+        save(mlp([2, 3, 1]), tmp_path / "net", notes={"x": note})
+    assert [p for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == []

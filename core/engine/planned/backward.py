@@ -10,7 +10,8 @@ adds it into the input's fan-out sum, into planned buffers.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,7 +19,15 @@ import numpy as np
 from core.engine.planned.trace import Builder, Value, check_out
 from core.errors import GateContractError
 from core.gate.backward import RULES, backward_reads, local_diff, passed
-from core.gate.diffs import DiffProblem, check_bottom_diff, check_count, reduced_axes
+from core.gate.diffs import (
+    DiffProblem,
+    changed,
+    check_bottom_diff,
+    check_count,
+    check_local_diff,
+    reduced_axes,
+    snapshot,
+)
 
 if TYPE_CHECKING:
     from core.graph.node import Node
@@ -47,6 +56,25 @@ class Backward:
     grads: dict[str, Value]
     summed: set[str]
 
+    def checked(self, node: Node, check: Callable[..., Any], *args: Any) -> Any:
+        """``check(*args)`` from ``core.gate.diffs``, its problem named with the gate."""
+        try:
+            return check(*args)
+        except DiffProblem as exc:
+            raise GateContractError(f"gate {node.label} from {node.spec.source} {exc}") from None
+
+    @contextmanager
+    def watching(self, node: Node, method: str, args: Sequence[Any]) -> Iterator[None]:
+        """Refuse a gate whose calls inside the block change an array in ``args``."""
+        before = snapshot(args)
+        yield
+        k = changed(before, args)
+        if k is not None:
+            raise GateContractError(
+                f"gate {node.label} from {node.spec.source} changed an array it was handed "
+                f"(argument {k} of {method}) in place while the step was compiled; a gate "
+                f"must not modify its inputs (the executor shares them with other gates)")
+
     def call(self, node: Node, method: str, fn: Callable[..., Any], *args: Any,
              **kw: Any) -> Any:
         try:
@@ -66,16 +94,27 @@ class Backward:
         fn = getattr(gate, rule.method)
         f, names = b.const(fn, rule.method[0]), ", ".join(_name(a) for a in args)
         reads = [a for a in args if a is not None]
-        plain = local_diff(gate, node.kind, [v.array for v in xs], y.array)
-        own = None
-        if gate.supports_out and np.shape(plain) == x.shape:
-            own = b.buffer(x.shape, x.dtype)
-            local = self.call(node, rule.method, fn, *map(_array, args), out=own.array)
-            check_out(node, rule.method, plain, local, x.dtype)
-            call = f"{f}({names}, out={own.name})"
-        else:
-            local = self.call(node, rule.method, fn, *map(_array, args))
-            call = f"{f}({names})"
+        handed = [top.array, *(v.array for v in xs), y.array]
+        with self.watching(node, rule.method, handed):
+            plain = local_diff(gate, node.kind, [v.array for v in xs], y.array)
+            self.checked(node, check_local_diff, rule.method, plain, x)
+            own = None
+            if gate.supports_out:
+                own = b.buffer(x.shape, x.dtype)
+                local = self.call(node, rule.method, fn, *map(_array, args), out=own.array)
+                check_out(node, rule.method, plain, local, x.dtype)
+                call = f"{f}({names}, out={own.name})"
+            else:
+                local = self.call(node, rule.method, fn, *map(_array, args))
+                call = f"{f}({names})"
+            try:
+                check_local_diff(rule.method, local, x)
+            except DiffProblem as exc:
+                raise GateContractError(
+                    f"gate {node.label} from {node.spec.source}: {rule.method} returned "
+                    f"{_described(local)} when given the values its backward_reads "
+                    f"{backward_reads(gate)} declares; top_diff x local_diff cannot be made "
+                    f"of it ({exc})") from None
         name, writes = b.fresh(), [own] if own is not None else []
         if top.ones:  # top_diff is dJ/dJ = 1: top_diff x local_diff is local_diff
             b.at(node, rule.method)
@@ -83,14 +122,7 @@ class Backward:
             b.at(node, None)
             return b.observe(local, reads, writes, name)
         buf = own if own is not None else b.buffer(x.shape, x.dtype)
-        try:
-            np.multiply(top.array, local, out=buf.array)
-        except (TypeError, ValueError) as exc:  # e.g. an object array, or a wrong shape
-            raise GateContractError(
-                f"gate {node.label} from {node.spec.source}: {rule.method} returned "
-                f"{_described(local)} when given the values its backward_reads "
-                f"{backward_reads(gate)} declares; top_diff x local_diff cannot be made "
-                f"of it: {exc}") from exc
+        np.multiply(top.array, local, out=buf.array)  # (local is checked: x's shape, dtype)
         b.at(node, rule.method)
         b.emit(f"{name} = _mul({top.name}, {call}, {buf.name})", [top, *reads], [buf])
         b.at(node, None)
@@ -98,13 +130,16 @@ class Backward:
 
     def vjp(self, node: Node, top: Value, needs: tuple[bool, ...]) -> list[Value | None]:
         """An operator: its local gradient applied to top_diff, one bottom_diff per input."""
-        b, gate, fn = self.b, node.gate, getattr(node.gate, RULES[node.kind].method)
+        fn = getattr(node.gate, RULES[node.kind].method)
         xs, y = [self.env[i] for i in node.inputs], self.env[node.name]
+        with self.watching(node, "local_gradient", [top.array, *(x.array for x in xs), y.array]):
+            return self._vjp(node, top, needs, xs, y, fn)
+
+    def _vjp(self, node: Node, top: Value, needs: tuple[bool, ...], xs: list[Value], y: Value,
+             fn: Callable[..., Any]) -> list[Value | None]:
+        b, gate = self.b, node.gate
         plain = fn(top.array, [x.array for x in xs], y.array, list(needs))
-        try:
-            check_count(plain, xs)
-        except DiffProblem as exc:
-            raise GateContractError(f"gate {node.label} from {node.spec.source} {exc}") from None
+        self.checked(node, check_count, plain, xs)
         px, py = passed(gate, xs, y)
         bufs = [b.buffer(x.array.shape, x.array.dtype)
                 if need and gate.supports_out and np.shape(d) == x.array.shape else None
@@ -138,10 +173,9 @@ class Backward:
         """Sum a bottom_diff, back to its input's shape, into that input's gradient."""
         b, name = self.b, node.inputs[i]
         x = self.env[name].array
-        try:
-            check_bottom_diff(d.array, x, i, name)
-        except DiffProblem as exc:
-            raise GateContractError(f"gate {node.label} from {node.spec.source} {exc}") from None
+        forward = [*(np.shape(self.env[n].array) for n in node.inputs),
+                   np.shape(self.env[node.name].array)]
+        self.checked(node, check_bottom_diff, d.array, x, i, name, True, forward)
         if np.shape(d.array) != x.shape:
             d = self.reduce(d, x.shape)
         old = self.grads.get(name)

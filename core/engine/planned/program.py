@@ -19,6 +19,7 @@ from core.engine.planned.backward import Backward
 from core.engine.planned.trace import Builder, Value, check_out, same
 from core.errors import GateContractError
 from core.gate.backward import RULES
+from core.gate.diffs import check_output
 
 if TYPE_CHECKING:
     from core.graph.graph import Graph
@@ -76,16 +77,20 @@ class StepTracer(Backward):
             args = ", ".join(x.name for x in xs)
             name = b.fresh()
             b.at(node, "forward")
-            if node.kind != "cost" and node.gate.supports_out:
-                out = b.buffer(ref.shape, ref.dtype)
-                y = node.gate.forward(*[x.array for x in xs], out=out.array)
-                check_out(node, "forward", ref, y, ref.dtype)
-                b.emit(f"{name} = {f}({args}, out={out.name})", xs, [out])
-                value = b.observe(y, xs, [out], name)
-            else:
-                y = node.gate.forward(*[x.array for x in xs])
-                b.emit(f"{name} = {f}({args})", xs)
-                value = b.observe(y, xs, [], name)
+            arrays = [x.array for x in xs]
+            with self.watching(node, "forward", arrays):
+                if node.kind != "cost" and node.gate.supports_out:
+                    out = b.buffer(ref.shape, ref.dtype)
+                    y = node.gate.forward(*arrays, out=out.array)
+                    self.checked(node, check_output, node.kind, y, arrays, self.g.dtype)
+                    check_out(node, "forward", ref, y, ref.dtype)
+                    b.emit(f"{name} = {f}({args}, out={out.name})", xs, [out])
+                    value = b.observe(y, xs, [out], name)
+                else:
+                    y = node.gate.forward(*arrays)
+                    self.checked(node, check_output, node.kind, y, arrays, self.g.dtype)
+                    b.emit(f"{name} = {f}({args})", xs)
+                    value = b.observe(y, xs, [], name)
             b.at(node, None)
             if not isinstance(y, np.ndarray) and node.kind != "cost":
                 b.emit(f"{name} = _asarray({name})", [value])

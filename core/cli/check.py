@@ -60,11 +60,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         for info in _failed_plugins():
             where = f"{info.distribution} {info.version}".strip()
             message = (f"plugin {info.name!r} = {info.entry_point!r} ({where}) failed to "
-                       f"load, so its gates were not checked: {info.error}")
+                       f"load, so its gates were not checked: {info.error}") \
+                if info.status == "failed" else \
+                (f"plugin {info.name!r} = {info.entry_point!r} ({where}) loaded with "
+                 f"problems, so gates of it may have gone unchecked: "
+                 f"{'; '.join(info.problems)}")
             result = CheckResult("", "plugin_loads", "failed", message, info.name)
             records.append(result)
             failures.append(result)
-            rows.append([f"({info.name}: not loaded)", f"{info.name} ({where})", 0, 1, 0])
+            state = "not loaded" if info.status == "failed" else "problems"
+            rows.append([f"({info.name}: {state})", f"{info.name} ({where})", 0, 1, 0])
     if args.json:
         print(json.dumps([r.as_dict() for r in records], indent=2))
     else:
@@ -86,7 +91,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _failed_plugins() -> list:
     from core.registry.discovery import plugin_report
-    return [i for i in plugin_report() if i.status == "failed"]
+    return [i for i in plugin_report() if i.status == "failed" or i.problems]
 
 
 def _plugin(spec) -> str:

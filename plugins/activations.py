@@ -132,6 +132,8 @@ class Softmax(Operator):
     supports_out = True
 
     def forward(self, x, out=None):
+        if x.ndim == 0:  # numpy would take axis -1 of a 0-d array as no axis at all
+            raise ValueError("softmax normalises the last axis; a 0-d input has none")
         out = np.subtract(x, x.max(axis=-1, keepdims=True), out=out)
         _stable.exp(out, out=out)
         out /= out.sum(axis=-1, keepdims=True)

@@ -91,9 +91,9 @@ class BadOut(Mul):
     (Squares(), "linear_in_top_diff", "bottom_diff 0 is not linear in top_diff"),
     (Offset(), "zero_top_diff_gives_zero", "bottom_diff 0 is 1 at (0, 0) for a zero top_diff"),
     (IgnoresNeeds(), "needs_respected", "with needs=[False, True] bottom_diff 1 differs"),
-    (Counter(), "deterministic", "two forward calls differ"),
-    (InPlace(), "inputs_not_modified", "input 0 was modified in place"),
-    (Float64Only(), "float32_matches_float64", "forward returned float64 for float32 inputs"),
+    (Counter(), "deterministic", "two forward calls on the same inputs differ at element"),
+    (InPlace(), "inputs_not_modified", "forward modified input 0 in place: element (0,) was"),
+    (Float64Only(), "bottom_diffs_match_inputs", "forward returned float64 for float32 inputs"),
     (BadOut(), "out_matches_plain", "forward with out= differs from the plain call"),
 ])
 def test_structure_checks_catch_their_fault(failed, gate, check, words):
@@ -159,12 +159,12 @@ class GradientUpcasts(RowGradientCost):
     (GradientUpcasts(), "bottom_diffs_match_inputs",
      "bottom_diff 0 is float64 for a float32 input"),
     (WidthScaled(), "elementwise",
-     "the output for a sub-batch x[1:3, 1:] (shape (2, 2)) differs from the same elements"),
+     "the output for a sub-batch x[1:3, 1:] (shape (2, 3)) differs from the same elements"),
     (Tanh32(), "float32_matches_float64", "forward in float32 disagrees with float64"),
     (DerivativeUpcasts(), "bottom_diffs_match_inputs",
      "bottom_diff 0 is float64 for a float32 input"),
-    (RowGradientCost(), "cost_returns_scalar",
-     "gradient has shape (); the prediction has shape (5,)"),
+    (RowGradientCost(), "bottom_diffs_match_inputs",
+     "returned a bottom_diff of shape () for input 0 of shape (5,)"),
 ])
 def test_more_planted_faults_are_caught(failed, gate, check, words):
     msgs = failed(gate)

@@ -87,7 +87,7 @@ def test_the_base_class_runs_the_suite(run_pytest):
     """, "-v")
     assert code == 0, out
     assert "TestCube::test_gate_contract[cube-gradient_random_projection] PASSED" in out
-    assert "18 passed" in out
+    assert "19 passed" in out
 
 
 def test_a_wrong_gradient_fails_with_the_worst_element(run_pytest):
@@ -105,7 +105,7 @@ def test_a_wrong_gradient_fails_with_the_worst_element(run_pytest):
     assert "reproduce: python -c" in out
     # its derivative depends on where an element sits, not only on its value
     assert "FAILED test_mine.py::TestWrong::test_gate_contract[wrong_cube-elementwise]" in out
-    assert "4 failed, 14 passed" in out
+    assert "4 failed, 15 passed" in out
 
 
 def test_expected_failures_are_strict_xfails(run_pytest):
@@ -153,7 +153,7 @@ def test_the_marker_selects_and_deselects_contract_tests(run_pytest):
             pass
     """, "-m", "not gate_contract")
     assert code == 0, out
-    assert "1 passed, 18 deselected" in out
+    assert "1 passed, 19 deselected" in out
 
 
 def test_a_base_class_without_gates_is_a_clear_collection_error(run_pytest):
@@ -267,7 +267,7 @@ def test_both_styles_run_without_the_plugin_loaded(run_pytest):
             gate = Cube()
     """, "-p", "no:gates", "-W", "ignore::pytest.PytestUnknownMarkWarning")
     assert code == 0, out
-    assert "36 passed" in out
+    assert "38 passed" in out
 
 
 def test_the_base_class_takes_expected_failures_too(run_pytest):
@@ -300,4 +300,4 @@ def test_the_base_class_takes_expected_failures_too(run_pytest):
                 "edge_shapes": "upstream bug"}}
     """)
     assert code == 0, out
-    assert "14 passed, 4 xfailed" in out
+    assert "15 passed, 4 xfailed" in out

@@ -3,14 +3,14 @@
 ``suite`` holds ``iter_checks`` and ``check_gate``; ``running`` runs one check
 (root cause first, the gate's errors told from the suite's) into a
 ``CheckResult``. The checks by theme are in ``meta`` (declarations),
-``fundamentals`` (shapes and dtypes of the results, mutation, aliasing,
-determinism: run first), ``structure`` (what the executor relies on),
-``kinds`` (what is particular to a kind), ``shapes`` (0-d inputs, a batch of
-one, an empty batch, broadcasting) and ``gradients`` (finite differences,
-projections, kinks); ``subject`` is the gate under test and its failure
-messages, ``samples`` its inputs over the domain and ``variants`` their shape
-variants, ``numeric`` the finite differences. The pytest entry points
-(``parametrize_with_checks``, ``GateContractTests``) are in
+``fundamentals`` and ``aliasing`` (shapes and dtypes of the results, mutation,
+determinism, finite results, aliasing: run first), ``structure`` (what the
+executor relies on), ``kinds`` (what is particular to a kind), ``shapes``
+(0-d inputs, a batch of one, an empty batch, broadcasting) and ``gradients``
+(finite differences, projections, kinks); ``subject`` is the gate under test
+and its failure messages, ``samples`` its inputs over the domain and
+``variants`` their shape variants, ``numeric`` the finite differences. The
+pytest entry points (``parametrize_with_checks``, ``GateContractTests``) are in
 ``core.pytest_plugin``.
 
 May import: ``core.registry``, ``core.gate``, ``core.errors``, ``core.rules``.

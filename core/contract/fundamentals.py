@@ -5,14 +5,12 @@ suite uses.
   activation their shape); one bottom_diff per input, with its shape and dtype;
 * ``inputs_not_modified`` -- neither forward nor backward writes into the
   inputs, the forward output or top_diff;
-* ``results_do_not_alias`` -- what the gate returns is its own: the forward
-  output shares no memory with an input; a bottom_diff shares none with an
-  input, the output, top_diff or another bottom_diff, except top_diff itself
-  handed on whole (the distributor: add's local gradient is 1); and no result
-  changes when the gate is called again;
-* ``deterministic`` -- the same inputs give the same results.
+* ``deterministic`` -- the same inputs give the same results;
+* ``results_are_finite`` -- finite inputs, at every magnitude of the pool, give a
+  finite output and finite bottom_diffs.
 
-Mutation and aliasing are checked on every set of inputs the other checks use
+``results_do_not_alias`` (``core.contract.aliasing``) is one too. Mutation and
+aliasing are checked on every set of inputs the other checks use
 (``every_draw``): each magnitude of the pool in both dtypes, the extremes, the
 0-d, batch-of-one and empty-batch inputs and the broadcasts, so a gate that
 writes into its input only above some magnitude is caught here, first. A check
@@ -25,8 +23,16 @@ from typing import Any
 
 import numpy as np
 
-from core.contract.samples import BASE, SHAPES, WIDE, draws, extreme_draws
-from core.contract.subject import Subject, backward, forward, raw_backward, shapes, wrt
+from core.contract.samples import BASE, SHAPES, WIDE, domains, draws, extreme_draws, fill
+from core.contract.subject import (
+    Subject,
+    backward,
+    finite_problem,
+    forward,
+    raw_backward,
+    shapes,
+    wrt,
+)
 from core.contract.variants import broadcasts, edge_cases
 from core.gate.backward import local_diff
 from core.gate.kinds import KINDS
@@ -65,7 +71,7 @@ def every_draw(s: Subject, check: str
         yield what, xs, True
 
 
-def _forward(s: Subject, xs: list[np.ndarray], refusable: bool) -> Any:
+def forward_or_none(s: Subject, xs: list[np.ndarray], refusable: bool) -> Any:
     """The raw forward result, or None when a shape variant raised: what a gate must do
     with those is for ``edge_shapes`` and ``broadcasting`` to say, not a fundamental."""
     s.note(xs)
@@ -77,9 +83,17 @@ def _forward(s: Subject, xs: list[np.ndarray], refusable: bool) -> Any:
         raise
 
 
-def _top(y: Any, rng: np.random.Generator) -> np.ndarray:
+def top_for(y: Any, rng: np.random.Generator) -> np.ndarray:
     y = np.asarray(y)
     return rng.standard_normal(y.shape).astype(y.dtype if y.dtype.kind == "f" else F64)
+
+
+def _pooled_top(y: Any, rng: np.random.Generator) -> np.ndarray:
+    """A top_diff shaped like ``y`` with the pool's magnitudes: mutation of top_diff is
+    looked for at every scale, as it is for the inputs."""
+    y = np.asarray(y)
+    dtype = y.dtype if y.dtype.kind == "f" else F64
+    return fill(rng, [y.shape], dtype)[0].astype(dtype)
 
 
 def bottom_diffs_match_inputs(s: Subject, check: str) -> None:
@@ -88,10 +102,12 @@ def bottom_diffs_match_inputs(s: Subject, check: str) -> None:
     rng = s.rng(f"{check} top")
     for what, xs in regular_draws(s, check):
         y = forward(s, xs)
-        if s.kind != "cost" and y.dtype != xs[0].dtype:
-            raise s.failure(check, f"forward returned {y.dtype} for {xs[0].dtype} inputs "
-                            f"shaped {shapes(xs)} ({what}): a gate computes in its inputs' "
-                            f"dtype")
+        if y.dtype != xs[0].dtype:
+            also = "; the backward starts from ones shaped like J, so every gradient would " \
+                   f"become {y.dtype}" if s.kind == "cost" else ""
+            raise s.failure(check, f"forward returned {'J as ' if s.kind == 'cost' else ''}"
+                            f"{y.dtype} for {xs[0].dtype} inputs shaped {shapes(xs)} "
+                            f"({what}): a gate computes in its inputs' dtype{also}")
         if s.kind == "activation":
             d = np.asarray(local_diff(s.gate, s.known, xs, y))
             for name, got in (("forward", y.shape), ("derivative", d.shape)):
@@ -99,7 +115,7 @@ def bottom_diffs_match_inputs(s: Subject, check: str) -> None:
                     raise s.failure(check, f"{name} has shape {got} for an input shaped "
                                     f"{xs[0].shape}, {xs[0].dtype}: an activation is "
                                     f"elementwise, its {name} shaped like its input")
-        top = _top(y, rng)
+        top = top_for(y, rng)
         backward(s, check, xs, y, top)  # count and shapes, by the executor's own checker
         raw = raw_backward(s, xs, y, top) or ()
         for i in wrt(s):
@@ -115,13 +131,13 @@ def inputs_not_modified(s: Subject, check: str) -> None:
     rng = s.rng(f"{check} top")
     for what, xs, refusable in every_draw(s, check):
         kept = [x.copy() for x in xs]
-        y = _forward(s, xs, refusable)
+        y = forward_or_none(s, xs, refusable)
         _unchanged(s, check, "forward", [(f"input {i}", b, a) for i, (b, a) in
                                          enumerate(zip(kept, xs))], what, kept)
         if y is None:
             continue
         y = np.asarray(y)
-        top = _top(y, rng)
+        top = _pooled_top(y, rng)
         before = kept, y.copy(), top.copy()
         try:
             raw_backward(s, xs, y, top)
@@ -139,7 +155,7 @@ def _unchanged(s: Subject, check: str, method: str,
                xs: Sequence[np.ndarray]) -> None:
     for name, before, after in pairs:
         if not np.array_equal(before, after, equal_nan=True):
-            at = _first_change(before, after)
+            at = first_change(before, after)
             raise s.failure(check, f"{method} modified {name} in place: element {at} was "
                             f"{_value(before, at)}, is now {_value(after, at)} "
                             f"(inputs shaped {shapes(xs)}, {what}); compute into a new array")
@@ -150,7 +166,7 @@ def _value(a: Any, at: tuple[int, ...]) -> str:
     return f"{float(v[at]):.10g}" if v.shape and at or not v.shape else f"shaped {v.shape}"
 
 
-def _first_change(before: Any, after: Any) -> tuple[int, ...]:
+def first_change(before: Any, after: Any) -> tuple[int, ...]:
     a, b = np.asarray(before), np.asarray(after)
     if a.shape != b.shape or not a.ndim:
         return ()
@@ -158,88 +174,56 @@ def _first_change(before: Any, after: Any) -> tuple[int, ...]:
     return tuple(int(k) for k in np.argwhere(changed)[0])
 
 
-def results_do_not_alias(s: Subject, check: str) -> None:
-    """Returned arrays share no memory with the inputs, top_diff or one another (a
-    distributor may hand top_diff itself on), and do not change on the next call."""
-    rng = s.rng(f"{check} top")
-    for what, xs, refusable in every_draw(s, check):
-        y = _forward(s, xs, refusable)
-        if y is None:
-            continue
-        where = f"(inputs shaped {shapes(xs)}, {what})"
-        for i, x in enumerate(xs):
-            if np.shares_memory(y, x):
-                raise s.failure(check, f"the forward output shares memory with input {i} "
-                                f"(it is that array or a view of it) {where}; return a new "
-                                f"array: the caller may change either")
-        top = _top(y, rng)
-        diffs = _raw_diffs(s, xs, np.asarray(y), top, refusable)
-        _own_diffs(s, check, diffs, xs, y, top, where)
-        again = [np.flip(x).copy() for x in xs]  # other values, same shapes and domain
-        first, kept = np.asarray(y), np.array(y, copy=True)
-        y2 = _forward(s, again, refusable)
-        if y2 is not None and not np.array_equal(first, kept, equal_nan=True):
-            raise s.failure(check, f"the forward output changed when forward was called "
-                            f"again on other inputs: element {_first_change(kept, first)} "
-                            f"{where}; it reuses an array between calls, return a new one")
-        if s.kind == "operator" and y2 is not None:
-            kept_diffs = [None if d is None else np.array(d, copy=True) for d in diffs]
-            _raw_diffs(s, again, np.asarray(y2), _top(y2, rng), refusable)
-            for i, (d, k) in enumerate(zip(diffs, kept_diffs)):
-                if d is not None and k is not None and not np.array_equal(d, k,
-                                                                          equal_nan=True):
-                    raise s.failure(check, f"bottom_diff {i} changed when local_gradient was "
-                                    f"called again on other inputs: element "
-                                    f"{_first_change(k, d)} {where}; it reuses an array "
-                                    f"between calls, return a new one")
-
-
-def _raw_diffs(s: Subject, xs: list[np.ndarray], y: np.ndarray, top: np.ndarray,
-               refusable: bool) -> list[Any]:
-    """An operator's bottom_diffs as it returned them ([] for the other kinds, whose
-    bottom_diffs the rule computes afresh)."""
-    if s.kind != "operator":
-        return []
-    try:
-        return list(raw_backward(s, xs, y, top) or ())
-    except Exception:
-        if refusable:
-            return []
-        raise
-
-
-def _own_diffs(s: Subject, check: str, diffs: list[Any], xs: list[np.ndarray], y: Any,
-               top: np.ndarray, where: str) -> None:
-    others = [(f"input {j}", x) for j, x in enumerate(xs)] + [("the forward output", y)]
-    for i, d in enumerate(diffs):
-        if d is None or d is top:  # top_diff handed on whole: the distributor
-            continue
-        found = [name for name, a in others + [("top_diff", top)] if np.shares_memory(d, a)]
-        found += [f"bottom_diff {k}" for k, e in enumerate(diffs)
-                  if k != i and e is not None and e is not top and np.shares_memory(d, e)]
-        if found:
-            raise s.failure(check, f"bottom_diff {i} shares memory with {found[0]} {where}; "
-                            f"return a new array (or top_diff itself, unchanged, where the "
-                            f"local gradient is 1)")
-
-
 def deterministic(s: Subject, check: str) -> None:
-    """Repeated calls on the same inputs give identical results."""
+    """Repeated calls on the same inputs give identical results, whatever was called in
+    between: the results depend on the arguments only, not on state kept from a call."""
     rng = s.rng(f"{check} top")
     for what, xs in regular_draws(s, check):
         y = forward(s, xs)
+        top = top_for(y, rng)
+        d1 = raw_backward(s, xs, y, top) or ()
+        other = [np.flip(x).copy() for x in xs]  # a call on other inputs in between
+        forward(s, other)
         y2 = forward(s, xs)
         if not np.array_equal(y, y2, equal_nan=True):
             raise s.failure(check, f"two forward calls on the same inputs differ at element "
-                            f"{_first_change(y, y2)} (inputs shaped {shapes(xs)}, {what})")
-        top = _top(y, rng)
-        d1, d2 = raw_backward(s, xs, y, top) or (), raw_backward(s, xs, y, top) or ()
+                            f"{first_change(y, y2)} (inputs shaped {shapes(xs)}, {what})")
+        forward(s, other)  # what a gate keeps from its last forward is now another input's
+        d2 = raw_backward(s, xs, y, top) or ()
         for i in wrt(s):
             a, b = _array(d1, i), _array(d2, i)
             if a is not None and b is not None and not np.array_equal(a, b, equal_nan=True):
                 raise s.failure(check, f"two backward calls on the same inputs differ for "
-                                f"input {i} at element {_first_change(a, b)} (inputs shaped "
-                                f"{shapes(xs)}, {what})")
+                                f"input {i} at element {first_change(a, b)} (inputs shaped "
+                                f"{shapes(xs)}, {what}); forward was called on other inputs "
+                                f"in between: does the backward read something forward kept, "
+                                f"instead of its arguments?")
+
+
+def results_are_finite(s: Subject, check: str) -> None:
+    """Finite inputs at every magnitude of the pool (1e-3 to 1e3 and the exp-overflow
+    edge) give a finite output and finite bottom_diffs."""
+    rng = s.rng(f"{check} top")
+    for what, xs in [*regular_draws(s, check), *_zeros(s, check)]:
+        y = forward(s, xs)
+        diffs = backward(s, check, xs, y, top_for(y, rng))
+        for name, v in [("forward", y)] + [(f"bottom_diff {i}", diffs[i]) for i in wrt(s)]:
+            problem = finite_problem(name, v, xs)
+            if problem:
+                raise s.failure(check, f"{problem} (inputs shaped {shapes(xs)}, {what})")
+
+
+def _zeros(s: Subject, check: str) -> Iterator[tuple[str, list[np.ndarray]]]:
+    """Each input in turn exactly 0 where its domain holds 0 (a formula like x / |x| is NaN
+    there), the others from the pool; not for a gate that draws its own inputs."""
+    for d in draws(s.gate, s.rng(f"{check} zeros"), [WIDE], F64):
+        if "sample_inputs" in d.what:
+            return
+        kinks = tuple(getattr(s.gate, "kinks", ()) or ())
+        for i, (lo, hi) in enumerate(domains(s.gate)):
+            if lo < 0 < hi and 0 not in kinks:  # at a kink: gradient_at_kinks
+                xs = [np.zeros_like(x) if k == i else x for k, x in enumerate(d.xs)]
+                yield f"input {i} exactly 0, {d.what}", xs
 
 
 def _array(diffs: Sequence[Any], i: int) -> np.ndarray | None:
@@ -253,6 +237,6 @@ def _known(s: Subject) -> bool:
 CHECKS = [
     ("bottom_diffs_match_inputs", _known, bottom_diffs_match_inputs),
     ("inputs_not_modified", _known, inputs_not_modified),
-    ("results_do_not_alias", _known, results_do_not_alias),
     ("deterministic", _known, deterministic),
+    ("results_are_finite", _known, results_are_finite),
 ]

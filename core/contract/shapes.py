@@ -9,10 +9,13 @@ What a gate must do with them (``core.contract.variants`` makes them):
   ``ShapeError`` naming the node -- as matmul and the row-wise costs do.
 * **a batch of one**: like any batch (an operator or a cost may refuse it the
   same way, if it cannot take it).
-* **an empty batch** (0 rows): the output has 0 rows and every bottom_diff the
-  shape of its input -- empty for the batch, zeros for a bias or weight that
-  is not (summed over no rows); a cost's J is finite: a mean over no elements
-  is taken as 0 (divide by ``max(n, 1)``), never 0/0 or ZeroDivisionError.
+* **an empty batch** (0 rows): no exception but a ``ValueError`` refusal from an
+  operator or a cost (never ``ZeroDivisionError``); the output has 0 rows and
+  every bottom_diff the shape of its input -- empty for the batch, zeros for a
+  bias or weight that is not (summed over no rows). A cost's J over no
+  elements is 0 by the packs' convention (divide by ``max(n, 1)``); NaN, a
+  mean over nothing as numpy and torch give it, is accepted (the executor
+  skips an update whose loss is not finite).
 * **broadcasting**, for an operator with several inputs: a bias row ``(1, k)``,
   a vector ``(k,)`` or a scalar against a batch ``(n, k)``, and each of them
   the other way round, and a bias row over an empty batch. Broadcasts the
@@ -63,10 +66,8 @@ def edge_shapes(s: Subject, check: str) -> None:
                                 f"elementwise and takes any shape, 0-d included") from exc
             continue
         problem = finite_problem("forward", y, xs)
-        if problem:
-            advice = "; a mean over no elements is taken as 0 (divide by max(n, 1))" \
-                if s.kind == "cost" and what == "an empty batch" else ""
-            raise s.failure(check, f"{problem} for {what} (inputs shaped {shapes(xs)}){advice}")
+        if problem and what != "an empty batch":  # there, a mean over nothing may be NaN
+            raise s.failure(check, f"{problem} for {what} (inputs shaped {shapes(xs)})")
         if s.kind == "activation" and y.shape != xs[0].shape:
             raise s.failure(check, f"forward of {what} shaped {xs[0].shape} has shape "
                             f"{y.shape}; an activation keeps the shape")

@@ -114,27 +114,45 @@ def float32_matches_float64(s: Subject, check: str) -> None:
 
 
 def out_matches_plain(s: Subject, check: str) -> None:
-    """With ``supports_out``, results through ``out=`` equal the plain results."""
+    """With ``supports_out``, results through ``out=`` equal the plain results, and the
+    ``out=`` calls leave the inputs, the output and top_diff alone."""
     for _, xs, y, top, what in _runs(s, check):
-        g, rule, results = s.gate, RULES[s.known], []
-        if s.kind != "cost":
-            results.append(("forward", g.forward(*xs, out=np.full_like(y, np.nan)), y))
-        if rule.scales:
-            out = np.full_like(xs[0], np.nan)
-            results.append((rule.method, local_diff(g, s.known, xs, y, out=out),
-                            local_diff(g, s.known, xs, y)))
-        else:
-            bufs = [np.full_like(x, np.nan) for x in xs]
-            vjp = getattr(g, rule.method)
-            plain = vjp(top, xs, y, [True] * len(xs))
-            given = vjp(top, xs, y, [True] * len(xs), out=bufs)
-            results += [(f"local_gradient[{i}]", given[i], plain[i]) for i in range(len(xs))]
+        kept = [x.copy() for x in xs], y.copy(), top.copy()
+        results = _out_results(s, xs, y, top)
+        for name, before, after in ([(f"input {i}", b, a) for i, (b, a) in
+                                     enumerate(zip(kept[0], xs))] +
+                                    [("the forward output", kept[1], y),
+                                     ("top_diff", kept[2], top)]):
+            if not np.array_equal(before, after, equal_nan=True):
+                raise s.failure(check, f"a call with out= modified {name} in place, inputs "
+                                f"shaped {shapes(xs)}, {what}; write only into out")
         for name, given, plain in results:
+            shared = [i for i, x in enumerate(xs) if np.shares_memory(np.asarray(given), x)]
+            if shared:
+                raise s.failure(check, f"{name} with out= returned an array that shares memory "
+                                f"with input {shared[0]}, inputs shaped {shapes(xs)}, {what}")
             if not np.array_equal(np.asarray(given), np.asarray(plain)):
                 raise s.failure(check, f"{name} with out= differs from the plain call, inputs "
                                 f"shaped {shapes(xs)}, {what}",
                                 compare(given, plain, 0, 0).describe()
                                 .replace("analytic", "with out=").replace("numeric", "plain"))
+
+
+def _out_results(s: Subject, xs, y, top) -> list[tuple[str, object, object]]:
+    """(what, with out=, plain) for forward and the kind's local-gradient method."""
+    g, rule, results = s.gate, RULES[s.known], []
+    if s.kind != "cost":
+        results.append(("forward", g.forward(*xs, out=np.full_like(y, np.nan)), y))
+    if rule.scales:
+        plain = local_diff(g, s.known, xs, y)
+        out = np.full_like(xs[0], np.nan)
+        results.append((rule.method, local_diff(g, s.known, xs, y, out=out), plain))
+    else:
+        vjp = getattr(g, rule.method)
+        plain = vjp(top, xs, y, [True] * len(xs))
+        given = vjp(top, xs, y, [True] * len(xs), out=[np.full_like(x, np.nan) for x in xs])
+        results += [(f"local_gradient[{i}]", given[i], plain[i]) for i in range(len(xs))]
+    return results
 
 
 def large_inputs_stay_finite(s: Subject, check: str) -> None:

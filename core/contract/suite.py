@@ -9,7 +9,7 @@ expected failure -- counted, never skipped, and an error when it passes.
 
 The checks run root cause first: the metadata, then the fundamentals (one
 bottom_diff per input with its shape and dtype, no mutation, no aliasing,
-determinism), then the rest, each of which is reported as not run when a
+determinism, finite results), then the rest, each of which is reported as not run when a
 check it depends on failed (``REQUIRES``; ``core.contract.running``).
 
     from core import check_gate
@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import attrs
 
-from core.contract import fundamentals, gradients, kinds, meta, shapes, structure
+from core.contract import aliasing, fundamentals, gradients, kinds, meta, shapes, structure
 from core.contract.running import STATUSES, Check, CheckResult, CheckSkipped, SuiteError
 from core.contract.subject import CheckFailure, Subject, subject
 
@@ -31,22 +31,24 @@ __all__ = ["ALL", "CHECK_NAMES", "STATUSES", "Check", "CheckFailure", "CheckResu
 
 #: every check, in the order they run: (name, applies to a subject, function)
 ALL: list[tuple[str, Callable[[Subject], bool], Callable[[Subject, str], None]]] = [
-    *meta.CHECKS, *fundamentals.CHECKS, *structure.CHECKS, *kinds.CHECKS, *shapes.CHECKS,
-    *gradients.CHECKS]
+    *meta.CHECKS, *fundamentals.CHECKS, *aliasing.CHECKS, *structure.CHECKS, *kinds.CHECKS,
+    *gradients.CHECKS, *shapes.CHECKS]
 CHECK_NAMES: tuple[str, ...] = tuple(name for name, _, _ in ALL)
 
 #: what a check needs to run: the metadata it reads, then the fundamentals
 NEEDS_META = ("kind_is_known", "kind_methods_defined", "arity_matches_forward",
               "declarations_are_valid")
-FUNDAMENTALS = tuple(name for name, _, _ in fundamentals.CHECKS)
+FUNDAMENTALS = tuple(name for name, _, _ in [*fundamentals.CHECKS, *aliasing.CHECKS])
 
 
 def requires(name: str) -> tuple[str, ...]:
     """The checks that must pass before ``name`` can say anything."""
     if name in (n for n, _, _ in meta.CHECKS):
         return ()
-    if name in ("deterministic", "results_do_not_alias"):  # a mutating gate fails these too
-        return (*NEEDS_META, "inputs_not_modified")
+    if name in ("deterministic", "results_do_not_alias"):
+        return (*NEEDS_META, "inputs_not_modified")  # a mutating gate fails these too
+    if name == "results_are_finite":  # reads the bottom_diffs through the shape checker
+        return (*NEEDS_META, "inputs_not_modified", "bottom_diffs_match_inputs")
     if name in FUNDAMENTALS:
         return NEEDS_META
     return (*NEEDS_META, *FUNDAMENTALS)

@@ -1,6 +1,8 @@
 """The pytest plugin, run as a plugin author runs it: a test module of about
 three lines, in a separate pytest process that finds the plugin through the
 ``pytest11`` entry point."""
+import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -301,3 +303,54 @@ def test_the_base_class_takes_expected_failures_too(run_pytest):
     """)
     assert code == 0, out
     assert "15 passed, 4 xfailed" in out
+
+
+def test_a_check_whose_fundamental_failed_is_skipped_naming_it(run_pytest):
+    code, out = run_pytest("""
+        import numpy as np
+        from core import Operator
+        from core.pytest_plugin import parametrize_with_checks
+
+        class Overwrites(Operator):
+            "a * b, its first bottom_diff written into top_diff."
+            name = "overwrites"
+            def forward(self, a, b, out=None):
+                return a * b
+            def local_gradient(self, top_diff, inputs, output, needs, out=None):
+                a, b = inputs
+                db = top_diff * a
+                return np.multiply(top_diff, b, out=top_diff), db
+
+        @parametrize_with_checks([Overwrites()])
+        def test_contract(check):
+            check()
+    """)
+    assert code == 1, out
+    assert "FAILED test_mine.py::test_contract[overwrites-inputs_not_modified]" in out
+    assert re.search(r"= 1 failed, \d+ passed, \d+ skipped in ", out), out
+    assert "SKIPPED [1] test_mine.py" in out and "check 'gradient_random_projection' not " \
+        "run: it needs check 'inputs_not_modified', which failed (reported there)" in out
+
+
+def test_the_example_plugins_suite_runs_on_two_xdist_workers(tmp_path, clean_env):
+    # the ids and their order are the same in every process, so xdist can spread them
+    example = tmp_path / "gates-swish"
+    shutil.copytree(SWISH, example, ignore=shutil.ignore_patterns("__pycache__", "build"))
+    env = clean_env(example)
+    ids = []
+    for hashseed in ("1", "2"):
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
+                               "--collect-only", "-q", "tests"], cwd=example,
+                              env={**env, "PYTHONHASHSEED": hashseed},
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        ids.append([line for line in proc.stdout.splitlines() if "::" in line])
+    assert ids[0] == ids[1] and len(ids[0]) == 38
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "2",
+                           "-v", "tests"], cwd=example, env=env, capture_output=True,
+                          text=True, timeout=300)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "created: 2/2 workers" in out and "38 passed" in out
+    workers = {line.split("]")[0] for line in out.splitlines() if line.startswith("[gw")}
+    assert workers == {"[gw0", "[gw1"}  # both ran checks

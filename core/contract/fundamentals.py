@@ -234,9 +234,12 @@ def _known(s: Subject) -> bool:
     return s.kind in KINDS
 
 
-CHECKS = [
+#: in the order they run: results_do_not_alias (``core.contract.aliasing``) between the two
+FIRST = [
     ("bottom_diffs_match_inputs", _known, bottom_diffs_match_inputs),
     ("inputs_not_modified", _known, inputs_not_modified),
+]
+THEN = [
     ("deterministic", _known, deterministic),
     ("results_are_finite", _known, results_are_finite),
 ]

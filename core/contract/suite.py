@@ -31,22 +31,25 @@ __all__ = ["ALL", "CHECK_NAMES", "STATUSES", "Check", "CheckFailure", "CheckResu
 
 #: every check, in the order they run: (name, applies to a subject, function)
 ALL: list[tuple[str, Callable[[Subject], bool], Callable[[Subject, str], None]]] = [
-    *meta.CHECKS, *fundamentals.CHECKS, *aliasing.CHECKS, *structure.CHECKS, *kinds.CHECKS,
-    *gradients.CHECKS, *shapes.CHECKS]
+    *meta.CHECKS, *fundamentals.FIRST, *aliasing.CHECKS, *fundamentals.THEN, *structure.CHECKS,
+    *kinds.CHECKS, *gradients.CHECKS, *shapes.CHECKS]
 CHECK_NAMES: tuple[str, ...] = tuple(name for name, _, _ in ALL)
 
 #: what a check needs to run: the metadata it reads, then the fundamentals
 NEEDS_META = ("kind_is_known", "kind_methods_defined", "arity_matches_forward",
               "declarations_are_valid")
-FUNDAMENTALS = tuple(name for name, _, _ in [*fundamentals.CHECKS, *aliasing.CHECKS])
+FUNDAMENTALS = tuple(name for name, _, _ in
+                     [*fundamentals.FIRST, *aliasing.CHECKS, *fundamentals.THEN])
 
 
 def requires(name: str) -> tuple[str, ...]:
     """The checks that must pass before ``name`` can say anything."""
     if name in (n for n, _, _ in meta.CHECKS):
         return ()
-    if name in ("deterministic", "results_do_not_alias"):
-        return (*NEEDS_META, "inputs_not_modified")  # a mutating gate fails these too
+    if name == "results_do_not_alias":  # a mutating gate fails it too
+        return (*NEEDS_META, "inputs_not_modified")
+    if name == "deterministic":  # so does an array reused between calls
+        return (*NEEDS_META, "inputs_not_modified", "results_do_not_alias")
     if name == "results_are_finite":  # reads the bottom_diffs through the shape checker
         return (*NEEDS_META, "inputs_not_modified", "bottom_diffs_match_inputs")
     if name in FUNDAMENTALS:

@@ -102,3 +102,53 @@ def test_an_unknown_check_name_is_an_error_with_a_suggestion(capsys):
     assert "unknown check 'gradient_at_kink'" in err and "'gradient_at_kinks'" in err
     assert main(["check", "relu", "--check", "zzz"]) == 1
     assert "the checks are: name_is_valid" in capsys.readouterr().err
+
+
+def test_one_failure_repeated_by_several_checks_is_printed_once_with_a_count(
+        capsys, on_default_registry):
+    from tests.contract.wrong_gates import Exits
+    on_default_registry(Exits, name="exiting")
+    assert main(["check", "exits"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("the gate's forward raised SystemExit: 0") == 1
+    assert "FAILED (the same failure in 2 checks: 'bottom_diffs_match_inputs', " \
+        "'inputs_not_modified'): gate 'exits'" in out
+    assert "1 gate(s): 6 passed, 2 failed, 11 not run, 0 expected failure(s)" in out
+    row = next(line.split() for line in out.splitlines() if line.startswith("exits "))
+    assert row[-4:] == ["6", "2", "11", "0"]  # passed, failed, not run, expected failures
+
+
+def test_declared_tolerances_are_shown_with_their_reasons(capsys, on_default_registry):
+    from tests.contract.wrong_gates import SeriesArctan
+    on_default_registry(SeriesArctan, name="series")
+    assert main(["check", "series_arctan"]) == 0
+    out = capsys.readouterr().out
+    assert "tolerances declared by the gates, instead of expected failures:" in out
+    assert "gate 'series_arctan', check 'edge_shapes': rtol 0.001 (derivative from a series, " \
+        "2e-4)" in out
+    assert main(["check", "series_arctan", "--json"]) == 0
+    records = {r["check"]: r for r in json.loads(capsys.readouterr().out)}
+    assert records["gradient_random_projection"]["tolerance"] == {
+        "rtol": 1e-3, "reason": "derivative from a series, 2e-4"}
+    assert records["deterministic"]["tolerance"] is None
+    assert {"blocked_by", "status", "message", "plugin"} <= set(records["deterministic"])
+
+
+class Chatty(Activation):
+    """x, printing while it computes."""
+    name = "chatty"
+
+    def forward(self, x, out=None):
+        print("computing forward")
+        return x.copy()
+
+    def derivative(self, x, y, out=None):
+        return 0 * x + 1
+
+
+def test_what_a_gate_prints_while_checked_stays_out_of_the_json(capfd, on_default_registry):
+    on_default_registry(Chatty, name="chatty")
+    assert main(["check", "chatty", "--json"]) == 0
+    out, err = capfd.readouterr()
+    assert {r["gate"] for r in json.loads(out)} == {"chatty"}
+    assert "computing forward" in err

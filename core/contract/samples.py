@@ -8,7 +8,10 @@ past which ``exp`` overflows in the dtype and the next float above it
 value lands in which element, and a jitter of up to 15% on the magnitudes --
 comes from the check's generator, so ``--seed`` varies it while every value of
 the pool is still used: the gradient checks spread the pool over their three
-shapes (29 elements), the other checks put all of it in one array (``WIDE``).
+shapes (40 elements), the other checks put all of it in one array (``WIDE``).
+Between 0.1 and 10 the magnitudes are at most a factor 1.7 apart, so, jitter
+included, every interval [a, 2.3 a] there (of either sign) holds a sample of every
+input whatever the seed; narrower ones may fall between samples.
 
 A gate restricts this in one of two ways, and nothing else does:
 
@@ -32,15 +35,16 @@ import attrs
 import numpy as np
 
 #: magnitudes every input takes, with both signs
-MAGNITUDES = (1e-3, 1e-2, 0.1, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0, 100.0, 1e3)
+MAGNITUDES = (1e-3, 1e-2, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 7.0, 10.0,
+              30.0, 100.0, 1e3)
 #: the largest magnitude the suite promises finite results for (beside the extremes)
 LARGE = 1e3
 #: the scales a gate's own ``sample_inputs`` is called at
 SCALES = (1e-3, 1.0, 10.0, 1e3)
 #: shapes of the gradient checks: a vector, and two with a leading batch dimension
-SHAPES: tuple[tuple[int, ...], ...] = ((5,), (4, 3), (2, 3, 2))
+SHAPES: tuple[tuple[int, ...], ...] = ((8,), (4, 5), (2, 3, 2))
 #: one array holding the whole pool, for the checks that are not finite differences
-WIDE = (7, 4)
+WIDE = (8, 5)
 #: a batch of 4 rows of 3: what the 0-d, batch-of-one and broadcast variants come from
 BASE = (4, 3)
 #: how far samples stay from a declared kink, and inside a finite domain edge

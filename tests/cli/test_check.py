@@ -55,7 +55,7 @@ def test_check_catches_the_broken_plugin_and_exits_non_zero(site):
     assert row.split()[1:3] == ["broken", "(gates-broken"] and row.split()[-3:] == ["3", "0", "0"]
     assert "FAILED: gate 'broken_cumsum' (operator, plugin 'broken' (gates-broken 0.0.1))" \
         in proc.stdout
-    assert "worst element of input 0 (4,): analytic 0," in proc.stdout
+    assert "worst element of input 0 (7,): analytic 0," in proc.stdout
     line = next(x for x in proc.stdout.splitlines()
                 if "reproduce:" in x and "gradient_matches_finite_differences" in x)
     command = line.split("reproduce: ")[1].split()
@@ -63,7 +63,7 @@ def test_check_catches_the_broken_plugin_and_exits_non_zero(site):
                        "gradient_matches_finite_differences", "--seed", "0"]
     again = subprocess.run([sys.executable, "-m", "core.cli", *command[1:]], env=env,
                            capture_output=True, text=True, timeout=120)
-    assert again.returncode == 1 and "worst element of input 0 (4,)" in again.stdout
+    assert again.returncode == 1 and "worst element of input 0 (7,)" in again.stdout
     assert "1 gate(s): 0 passed, 1 failed" in again.stdout
 
 

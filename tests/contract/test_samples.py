@@ -119,3 +119,13 @@ def test_shape_variants_are_cut_from_a_sample():
     assert shapes["input 0 as a vector"] == [(3,), (4, 3)]
     assert shapes["input 1 as a scalar"] == [(4, 3), ()]
     assert shapes["input 1 as a bias row over an empty batch"] == [(0, 3), (1, 3)]
+
+
+@pytest.mark.parametrize("seed", range(0, 40, 7))
+def test_between_0_1_and_10_no_interval_of_ratio_2_3_goes_without_a_sample(seed):
+    ds = draws(Mul(), np.random.default_rng(seed), SHAPES, np.float64)
+    for i in range(2):
+        values = np.concatenate([d.xs[i].ravel() for d in ds])
+        for sign in (1, -1):
+            for a in np.geomspace(0.1, 10 / 2.3, 200):
+                assert np.any((sign * values >= a) & (sign * values <= 2.3 * a)), (i, sign, a)

@@ -86,7 +86,7 @@ class BadOut(Mul):
     (OneDiff(), "bottom_diffs_match_inputs",
      "returned 1 bottom_diffs from its local gradient; it has 2 inputs"),
     (WrongShape(), "bottom_diffs_match_inputs",
-     "returned a bottom_diff of shape (12,) for input 1 of shape (4, 3)"),
+     "returned a bottom_diff of shape (20,) for input 1 of shape (4, 5)"),
     (Upcasts(), "bottom_diffs_match_inputs", "bottom_diff 0 is float64 for a float32 input"),
     (Squares(), "linear_in_top_diff", "bottom_diff 0 is not linear in top_diff"),
     (Offset(), "zero_top_diff_gives_zero", "bottom_diff 0 is 1 at (0, 0) for a zero top_diff"),
@@ -159,12 +159,12 @@ class GradientUpcasts(RowGradientCost):
     (GradientUpcasts(), "bottom_diffs_match_inputs",
      "bottom_diff 0 is float64 for a float32 input"),
     (WidthScaled(), "elementwise",
-     "the output for a sub-batch x[1:3, 1:] (shape (2, 3)) differs from the same elements"),
+     "the output for a sub-batch x[1:3, 1:] (shape (2, 4)) differs from the same elements"),
     (Tanh32(), "float32_matches_float64", "forward in float32 disagrees with float64"),
     (DerivativeUpcasts(), "bottom_diffs_match_inputs",
      "bottom_diff 0 is float64 for a float32 input"),
     (RowGradientCost(), "bottom_diffs_match_inputs",
-     "returned a bottom_diff of shape () for input 0 of shape (5,)"),
+     "returned a bottom_diff of shape () for input 0 of shape (8,)"),
 ])
 def test_more_planted_faults_are_caught(failed, gate, check, words):
     msgs = failed(gate)
@@ -185,4 +185,4 @@ class RowDerivative(Activation):
 
 def test_an_activation_derivative_of_the_wrong_shape_is_named(failed):
     m = failed(RowDerivative())["bottom_diffs_match_inputs"]
-    assert "derivative has shape (3,) for an input shaped (4, 3), float64" in m
+    assert "derivative has shape (5,) for an input shaped (4, 5), float64" in m

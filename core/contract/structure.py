@@ -16,7 +16,7 @@ import numpy as np
 
 from core.contract.fundamentals import F64, float_dtypes
 from core.contract.numeric import TOLERANCES, compare
-from core.contract.samples import WIDE, cast, draws, extreme_draws
+from core.contract.samples import WIDE, cast, draws, extreme_draws, fill
 from core.contract.subject import (
     Subject,
     backward,
@@ -42,9 +42,11 @@ def _runs(s: Subject, check: str, dtype=F64
 
 
 def linear_in_top_diff(s: Subject, check: str) -> None:
-    """backward(a t1 + b t2) = a backward(t1) + b backward(t2)."""
+    """backward(a t1 + b t2) = a backward(t1) + b backward(t2), for top_diffs over the
+    pool's magnitudes too (a backward that clips a large top_diff is not linear)."""
     for rng, xs, y, t1, what in _runs(s, check):
-        t2 = rng.standard_normal(np.shape(y))
+        t1 = fill(rng, [np.shape(y)], y.dtype)[0].astype(y.dtype)
+        t2 = fill(rng, [np.shape(y)], y.dtype)[0]
         a, b = 1.5, -0.75
         mixed = backward(s, check, xs, y, a * t1 + b * t2)
         d1, d2 = backward(s, check, xs, y, t1), backward(s, check, xs, y, t2)
@@ -115,8 +117,8 @@ def float32_matches_float64(s: Subject, check: str) -> None:
 
 def out_matches_plain(s: Subject, check: str) -> None:
     """With ``supports_out``, results through ``out=`` equal the plain results, and the
-    ``out=`` calls leave the inputs, the output and top_diff alone."""
-    for _, xs, y, top, what in _runs(s, check):
+    ``out=`` calls leave the inputs, the output and top_diff alone, in every dtype."""
+    for _, xs, y, top, what in (r for dtype in float_dtypes(s) for r in _runs(s, check, dtype)):
         kept = [x.copy() for x in xs], y.copy(), top.copy()
         results = _out_results(s, xs, y, top)
         for name, before, after in ([(f"input {i}", b, a) for i, (b, a) in

@@ -186,3 +186,33 @@ class RowDerivative(Activation):
 def test_an_activation_derivative_of_the_wrong_shape_is_named(failed):
     m = failed(RowDerivative())["bottom_diffs_match_inputs"]
     assert "derivative has shape (5,) for an input shaped (4, 5), float64" in m
+
+
+class ClipsTopDiff(Mul):
+    """a * b, clipping a large top_diff: not linear in it."""
+    def local_gradient(self, top_diff, inputs, output, needs, out=None):
+        t = np.clip(top_diff, -10, 10)
+        return t * inputs[1], t * inputs[0]
+
+
+class OutWrongInFloat32(Activation):
+    """tanh, whose out= path is off in float32 only."""
+    name = "out_wrong_in_float32"
+    supports_out = True
+
+    def forward(self, x, out=None):
+        y = np.tanh(x)
+        if out is None:
+            return y
+        out[...] = y * (1.01 if x.dtype == np.float32 else 1.0)
+        return out
+
+    def derivative(self, x, y, out=None):
+        return 1 - y * y
+
+
+def test_top_diffs_and_dtypes_over_the_whole_range(failed):
+    assert "bottom_diff 0 is not linear in top_diff" in \
+        failed(ClipsTopDiff())["linear_in_top_diff"]
+    m = failed(OutWrongInFloat32())["out_matches_plain"]
+    assert "forward with out= differs from the plain call" in m and "float32" in m

@@ -47,10 +47,13 @@ def float_dtypes(s: Subject) -> list[str]:
 
 
 def regular_draws(s: Subject, check: str) -> Iterator[tuple[str, list[np.ndarray]]]:
-    """(what, inputs) of the gradient and structure checks, in every declared dtype."""
+    """(what, inputs) like the gradient and structure checks', in every declared dtype: the
+    gradient checks' shapes, and the whole pool in one array (a gate's own samples: the
+    shapes at scale 1, the array at every scale)."""
     rng = s.rng(check)
     for dtype in float_dtypes(s):
-        for d in draws(s.gate, rng, [*SHAPES, WIDE], dtype):
+        for d in [*draws(s.gate, rng, SHAPES, dtype, scales=(1.0,)),
+                  *draws(s.gate, rng, [WIDE], dtype)]:
             yield d.what, d.xs
 
 

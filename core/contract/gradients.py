@@ -43,7 +43,7 @@ def gradient_matches_finite_differences(s: Subject, check: str) -> None:
         top = _top(s, rng, y)
         diffs = backward(s, check, xs, y, top)
         for i in wrt(s):
-            numeric, err = numeric_vjp(_f(s), xs, i, top, EPS)
+            numeric, err = numeric_vjp(_f(s), xs, i, top, EPS, diffs[i], (atol, rtol))
             cmp = compare(diffs[i], numeric, atol, rtol, err)
             if not cmp.ok:
                 raise s.failure(check, f"bottom_diff of input {i}, inputs shaped {shapes(xs)}, "
@@ -69,7 +69,7 @@ def gradient_random_projection(s: Subject, check: str) -> None:
             v = _top(s, rng, y)
             diffs = backward(s, check, xs, y, v)
             lhs = float(np.vdot(u, diffs[i]))
-            rhs, err = directional(_f(s), xs, i, u, v, EPS)
+            rhs, err = directional(_f(s), xs, i, u, v, EPS, lhs, (atol, rtol))
             scalar = compare(lhs, rhs, atol, rtol, err)
             if not scalar.ok:
                 _project_failure(s, check, xs, y, i, lhs, rhs, scalar, d.what)

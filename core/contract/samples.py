@@ -28,6 +28,7 @@ The 0-d, batch-of-one, empty-batch and broadcast variants of a sample are in
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -66,7 +67,12 @@ class Draw:
 
 def extremes(dtype) -> tuple[float, float]:
     """The largest float whose exp is finite in ``dtype``, and the next one, whose is not."""
-    dt = np.dtype(dtype)
+    return _extremes(np.dtype(dtype).str)
+
+
+@functools.cache
+def _extremes(code: str) -> tuple[float, float]:
+    dt = np.dtype(code)
     edge = dt.type(np.log(np.finfo(dt).max))
     with np.errstate(over="ignore"):
         while not np.isfinite(np.exp(edge)):
@@ -100,7 +106,12 @@ def _bounds(d) -> tuple[float, float]:
 
 def pool(dtype, lo: float = -math.inf, hi: float = math.inf) -> tuple[np.ndarray, np.ndarray]:
     """(values, exact): the pool within (lo, hi); ``exact`` marks values never jittered
-    (the overflow extremes and the points just inside a finite edge)."""
+    (the overflow extremes and the points just inside a finite edge). Read-only."""
+    return _pool(np.dtype(dtype).str, float(lo), float(hi))
+
+
+@functools.lru_cache(maxsize=64)
+def _pool(dtype: str, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
     values = {s * m: False for m in MAGNITUDES for s in (1.0, -1.0)}
     values.update({s * e: True for e in extremes(dtype) for s in (1.0, -1.0)})
     kept = {v: exact for v, exact in values.items() if lo < v < hi}
@@ -111,7 +122,10 @@ def pool(dtype, lo: float = -math.inf, hi: float = math.inf) -> tuple[np.ndarray
                 step = min(step, (hi - lo) / 4)
             kept[edge + inward * step] = True
     order = sorted(kept)
-    return np.array(order, dtype=np.float64), np.array([kept[v] for v in order])
+    arrays = np.array(order, dtype=np.float64), np.array([kept[v] for v in order])
+    for a in arrays:
+        a.flags.writeable = False
+    return arrays
 
 
 def fill(rng: np.random.Generator, shapes: Sequence[tuple[int, ...]], dtype,

@@ -107,7 +107,7 @@ def _matches_fd(s: Subject, check: str, rng: np.random.Generator, xs: list[np.nd
         problem = finite_problem(f"bottom_diff {i}", diffs[i], xs)
         if problem:
             raise s.failure(check, f"{problem} for {what} (inputs shaped {shapes(xs)})")
-        numeric, err = numeric_vjp(f, xs, i, top)
+        numeric, err = numeric_vjp(f, xs, i, top, analytic=diffs[i], tol=(atol, rtol))
         cmp = compare(diffs[i], numeric, atol, rtol, err)
         if not cmp.ok:
             raise s.failure(check, f"bottom_diff of input {i} for {what}: inputs shaped "

@@ -47,7 +47,7 @@ class Subject:
     #: what each check that ran gave, by name (``core.contract.running``), and the inputs
     #: the gate was last called with, for the message of an exception it raises
     outcomes: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
-    last: str = attrs.field(default="", eq=False, repr=False)
+    noted: tuple[Any, ...] = attrs.field(default=(), eq=False, repr=False)
 
     @property
     def known(self) -> Kind:
@@ -96,9 +96,16 @@ class Subject:
         return (float(declared.get("atol", default[0])), float(declared.get("rtol", default[1])))
 
     def note(self, xs: Sequence[Any]) -> None:
-        """Remember the inputs the gate is about to be called with."""
-        dtypes = sorted({str(np.asarray(x).dtype) for x in xs if x is not None})
-        self.last = f"inputs shaped {shapes(xs)}, {', '.join(dtypes)}"
+        """Remember the inputs the gate is about to be called with (cheaply: every call)."""
+        self.noted = tuple(xs)
+
+    @property
+    def last(self) -> str:
+        """'inputs shaped (4, 5), (4, 5), float64': what the gate was last called with."""
+        if not self.noted:
+            return ""
+        dtypes = sorted({str(np.asarray(x).dtype) for x in self.noted if x is not None})
+        return f"inputs shaped {shapes(self.noted)}, {', '.join(dtypes)}"
 
 
 def describe_tolerance(declared: dict[str, Any]) -> str:

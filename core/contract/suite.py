@@ -111,13 +111,11 @@ def check_gate(gate: object, *, seed: int = 0, checks: Iterable[str] | None = No
     """
     wanted = list(iter_checks(gate, seed=seed, checks=checks))
     results = [check.run() for check in wanted]
-    if wanted:
+    have = {r.check for r in results}
+    missing = {r.blocked_by for r in results if r.status == "skipped"} - have
+    if missing:
         every = {c.name: c for need in wanted for c in _closure(need)}
-        have = {r.check for r in results}
-        for r in list(results):
-            if r.status == "skipped" and r.blocked_by not in have and r.blocked_by in every:
-                results.append(every[r.blocked_by].run())
-                have.add(r.blocked_by)
+        results += [every[name].run() for name in CHECK_NAMES if name in missing & set(every)]
     return results
 
 

@@ -15,8 +15,11 @@ The first follows scikit-learn's ``parametrize_with_checks``, the second
 pandas' ``ExtensionTests`` base class. Both parametrise over the same
 generator as ``core.check_gate``: test ids are ``<gate>-<check>``, a gate's
 ``expected_failures`` become strict xfails (a check that passes anyway fails
-the run), and every test carries the ``gate_contract`` marker, so
-``pytest -m "not gate_contract"`` leaves them out.
+the run), a check whose prerequisite (a fundamental) failed is skipped naming
+it, and every test carries the ``gate_contract`` marker, so
+``pytest -m "not gate_contract"`` leaves them out. The ids and their order are
+the same in every process, so ``pytest -n auto`` (pytest-xdist) spreads a
+suite over cores; each worker runs the fundamentals a check needs itself.
 
 Neither needs the pytest plugin: the decorator builds its parameters, and the
 base class parametrises itself through its own ``pytest_generate_tests``, so
@@ -66,8 +69,8 @@ def check_params(gates: Iterable[Any], *, seed: int = 0,
     params, seen = [], set()
     for check in checks:
         reason = extra.get(check.gate, {}).get(check.name, check.xfail)
-        if reason is not None:
-            check = attrs.evolve(check, xfail=reason)
+        # a check whose prerequisite failed is a skip naming it, not a second failure
+        check = attrs.evolve(check, xfail=reason, skip=pytest.skip)
         marks = [contract_mark()]
         if check.xfail is not None:
             marks.append(pytest.mark.xfail(strict=True, raises=CheckFailure,

@@ -12,7 +12,7 @@ def same_shape(gate, prediction, target):
 
 
 class MSE(Cost):
-    """Mean squared error J = 1/n sum (yhat - y)^2 over all n elements."""
+    """Mean squared error J = 1/n sum (yhat - y)^2 over all n elements (J = 0 for none)."""
 
     name = "mse"
     supports_out = True
@@ -20,7 +20,9 @@ class MSE(Cost):
     def forward(self, prediction, target):
         same_shape(self.name, prediction, target)
         diff = prediction - target
-        return np.vdot(diff, diff) / diff.size
+        # an empty batch has no elements to average: J = 0 and an empty gradient,
+        # as the packs' costs give (n is taken as at least 1)
+        return np.vdot(diff, diff) / max(diff.size, 1)
 
     def gradient(self, prediction, target, out=None):
         # dJ/dyhat = 2 (yhat - y) / n. (Seed 000 prints 0.48 for yhat = 0.5,
@@ -28,4 +30,4 @@ class MSE(Cost):
         if out is None:
             out = np.empty_like(prediction, dtype=np.result_type(prediction, target))
         np.subtract(prediction, target, out=out)
-        return np.multiply(out, 2.0 / prediction.size, out=out)
+        return np.multiply(out, 2.0 / max(prediction.size, 1), out=out)

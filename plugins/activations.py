@@ -14,6 +14,12 @@ from core import Activation, Operator, hookimpl
 from . import _stable
 
 
+def _buffer(like, out):
+    """``out``, or a new array shaped like ``like``: numpy's ufuncs return a scalar, not a
+    0-d array, for a 0-d input, and a scalar cannot be written into with ``out=``."""
+    return np.empty_like(like) if out is None else out
+
+
 class Tanh(Activation):
     """Hyperbolic tangent; derivative 1 - y^2."""
 
@@ -22,10 +28,10 @@ class Tanh(Activation):
     supports_out = True
 
     def forward(self, x, out=None):
-        return np.tanh(x, out=out)
+        return np.tanh(x, out=_buffer(x, out))
 
     def derivative(self, x, y, out=None):
-        out = np.multiply(y, y, out=out)
+        out = np.multiply(y, y, out=_buffer(y, out))
         return np.subtract(1.0, out, out=out)
 
 
@@ -109,10 +115,10 @@ class Arctan(Activation):
     supports_out = True
 
     def forward(self, x, out=None):
-        return np.arctan(x, out=out)
+        return np.arctan(x, out=_buffer(x, out))
 
     def derivative(self, x, y, out=None):
-        out = np.multiply(x, x, out=out)
+        out = np.multiply(x, x, out=_buffer(x, out))
         np.add(1.0, out, out=out)
         return np.divide(1.0, out, out=out)
 
@@ -126,6 +132,8 @@ class Softmax(Operator):
     supports_out = True
 
     def forward(self, x, out=None):
+        if x.ndim == 0:  # numpy would take axis -1 of a 0-d array as no axis at all
+            raise ValueError("softmax normalises the last axis; a 0-d input has none")
         out = np.subtract(x, x.max(axis=-1, keepdims=True), out=out)
         _stable.exp(out, out=out)
         out /= out.sum(axis=-1, keepdims=True)

@@ -37,6 +37,12 @@ def _distributions(rng, shape, dtype):
     return _stable.softmax(rng.standard_normal(shape)).astype(dtype)
 
 
+def _buffer(like, out):
+    """``out``, or a new array shaped like ``like``: for 0-d inputs numpy's ufuncs return a
+    scalar, which the in-place steps that follow could not write into."""
+    return np.empty_like(like) if out is None else out
+
+
 def _result(value, out):
     if out is None:
         return value
@@ -161,7 +167,7 @@ class L1(Cost):
 
     def gradient(self, prediction, target, out=None):
         _same_shape(self.name, prediction, target)
-        out = np.subtract(prediction, target, out=out)
+        out = np.subtract(prediction, target, out=_buffer(prediction, out))
         np.sign(out, out=out)
         out /= prediction.dtype.type(max(prediction.size, 1))
         return out
@@ -198,7 +204,7 @@ class Huber(Cost):
     def gradient(self, prediction, target, out=None):
         _same_shape(self.name, prediction, target)
         d = prediction.dtype.type(self.delta)
-        out = np.subtract(prediction, target, out=out)
+        out = np.subtract(prediction, target, out=_buffer(prediction, out))
         np.clip(out, -d, d, out=out)
         out /= prediction.dtype.type(max(prediction.size, 1))
         return out

@@ -1,6 +1,8 @@
 """The pytest plugin, run as a plugin author runs it: a test module of about
 three lines, in a separate pytest process that finds the plugin through the
 ``pytest11`` entry point."""
+import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -26,14 +28,16 @@ MY_GATES = '''
         name = "wrong_cube"
         def derivative(self, x, y, out=None):
             d = 3 * x ** 2
-            d[..., -1] = 0
+            if d.ndim:
+                d[..., -1] = 0
             return d
 
     class KnownWrongCube(WrongCube):
         "x cubed, a known bug."
         name = "known_wrong_cube"
         expected_failures = {"gradient_matches_finite_differences": "bug 7",
-                             "gradient_random_projection": "bug 7", "elementwise": "bug 7"}
+                             "gradient_random_projection": "bug 7", "elementwise": "bug 7",
+                             "edge_shapes": "bug 7"}
 
     class PessimisticCube(Cube):
         "x cubed, declaring a failure that does not happen."
@@ -85,7 +89,7 @@ def test_the_base_class_runs_the_suite(run_pytest):
     """, "-v")
     assert code == 0, out
     assert "TestCube::test_gate_contract[cube-gradient_random_projection] PASSED" in out
-    assert "16 passed" in out
+    assert "19 passed" in out
 
 
 def test_a_wrong_gradient_fails_with_the_worst_element(run_pytest):
@@ -99,11 +103,11 @@ def test_a_wrong_gradient_fails_with_the_worst_element(run_pytest):
     assert code == 1, out
     assert "FAILED test_mine.py::TestWrong::test_gate_contract[wrong_cube-gradient_matches_" \
         "finite_differences]" in out
-    assert "worst element of input 0 (4,): analytic 0," in out
+    assert "worst element of input 0 (7,): analytic 0," in out
     assert "reproduce: python -c" in out
     # its derivative depends on where an element sits, not only on its value
     assert "FAILED test_mine.py::TestWrong::test_gate_contract[wrong_cube-elementwise]" in out
-    assert "3 failed, 13 passed" in out
+    assert "4 failed, 15 passed" in out
 
 
 def test_expected_failures_are_strict_xfails(run_pytest):
@@ -130,12 +134,13 @@ def test_expected_failures_can_be_declared_by_the_test_module(run_pytest):
 
         @parametrize_with_checks([WrongCube()], expected_failures={"wrong_cube": {
             "gradient_matches_finite_differences": "upstream bug",
-            "gradient_random_projection": "upstream bug", "elementwise": "upstream bug"}})
+            "gradient_random_projection": "upstream bug", "elementwise": "upstream bug",
+            "edge_shapes": "upstream bug"}})
         def test_contract(check):
             check()
     """)
     assert code == 0, out
-    assert "3 xfailed" in out
+    assert "4 xfailed" in out
 
 
 def test_the_marker_selects_and_deselects_contract_tests(run_pytest):
@@ -150,7 +155,7 @@ def test_the_marker_selects_and_deselects_contract_tests(run_pytest):
             pass
     """, "-m", "not gate_contract")
     assert code == 0, out
-    assert "1 passed, 16 deselected" in out
+    assert "1 passed, 19 deselected" in out
 
 
 def test_a_base_class_without_gates_is_a_clear_collection_error(run_pytest):
@@ -264,7 +269,7 @@ def test_both_styles_run_without_the_plugin_loaded(run_pytest):
             gate = Cube()
     """, "-p", "no:gates", "--strict-markers", "-W", "error::pytest.PytestUnknownMarkWarning")
     assert code == 0, out
-    assert "32 passed" in out and "PytestUnknownMarkWarning" not in out
+    assert "38 passed" in out and "PytestUnknownMarkWarning" not in out
 
 
 def test_the_marker_is_described_alike_with_the_plugin_on_or_off():
@@ -283,7 +288,8 @@ def test_the_base_class_takes_expected_failures_too(run_pytest):
             gate = WrongCube()
             expected_failures = {"wrong_cube": {
                 "gradient_matches_finite_differences": "upstream bug",
-                "gradient_random_projection": "upstream bug", "elementwise": "upstream bug"}}
+                "gradient_random_projection": "upstream bug", "elementwise": "upstream bug",
+                "edge_shapes": "upstream bug"}}
 
         class TestTypo(GateContractTests):
             gate = WrongCube()
@@ -299,7 +305,59 @@ def test_the_base_class_takes_expected_failures_too(run_pytest):
             gate = WrongCube()
             expected_failures = {"wrong_cube": {
                 "gradient_matches_finite_differences": "upstream bug",
-                "gradient_random_projection": "upstream bug", "elementwise": "upstream bug"}}
+                "gradient_random_projection": "upstream bug", "elementwise": "upstream bug",
+                "edge_shapes": "upstream bug"}}
     """)
     assert code == 0, out
-    assert "13 passed, 3 xfailed" in out
+    assert "15 passed, 4 xfailed" in out
+
+
+def test_a_check_whose_fundamental_failed_is_skipped_naming_it(run_pytest):
+    code, out = run_pytest("""
+        import numpy as np
+        from core import Operator
+        from core.pytest_plugin import parametrize_with_checks
+
+        class Overwrites(Operator):
+            "a * b, its first bottom_diff written into top_diff."
+            name = "overwrites"
+            def forward(self, a, b, out=None):
+                return a * b
+            def local_gradient(self, top_diff, inputs, output, needs, out=None):
+                a, b = inputs
+                db = top_diff * a
+                return np.multiply(top_diff, b, out=top_diff), db
+
+        @parametrize_with_checks([Overwrites()])
+        def test_contract(check):
+            check()
+    """)
+    assert code == 1, out
+    assert "FAILED test_mine.py::test_contract[overwrites-inputs_not_modified]" in out
+    assert re.search(r"= 1 failed, \d+ passed, \d+ skipped in ", out), out
+    assert "SKIPPED [1] test_mine.py" in out and "check 'gradient_random_projection' not " \
+        "run: it needs check 'inputs_not_modified', which failed (reported there)" in out
+
+
+def test_the_example_plugins_suite_runs_on_two_xdist_workers(tmp_path, clean_env):
+    # the ids and their order are the same in every process, so xdist can spread them
+    example = tmp_path / "gates-swish"
+    shutil.copytree(SWISH, example, ignore=shutil.ignore_patterns("__pycache__", "build"))
+    env = clean_env(example)
+    ids = []
+    for hashseed in ("1", "2"):
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
+                               "--collect-only", "-q", "tests"], cwd=example,
+                              env={**env, "PYTHONHASHSEED": hashseed},
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        ids.append([line for line in proc.stdout.splitlines() if "::" in line])
+    assert ids[0] == ids[1] and len(ids[0]) == 38
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "2",
+                           "-v", "tests"], cwd=example, env=env, capture_output=True,
+                          text=True, timeout=300)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "created: 2/2 workers" in out and "38 passed" in out
+    workers = {line.split("]")[0] for line in out.splitlines() if line.startswith("[gw")}
+    assert workers == {"[gw0", "[gw1"}  # both ran checks

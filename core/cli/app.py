@@ -32,9 +32,11 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([i.as_dict() for i in infos], indent=2))
         return 0
-    rows = [[i.name, i.distribution, i.version, i.status, ", ".join(i.gates) or i.error]
+    rows = [[i.name, i.distribution, i.version, i.status, f"{1e3 * i.load_seconds:.1f}",
+             "; ".join(filter(None, [", ".join(i.gates) or i.error, *i.problems]))]
             for i in infos]
-    print(table(rows, ["plugin", "distribution", "version", "status", "gates / error"]))
+    print(table(rows, ["plugin", "distribution", "version", "status", "load ms",
+                       "gates / error"]))
     return 0
 
 

@@ -9,28 +9,28 @@ from typing import Any
 import numpy as np
 
 from core.contract.numeric import compare
-from core.contract.samples import SHAPES, away_from_kinks, sample_inputs
+from core.contract.samples import SHAPES, WIDE, draws
 from core.contract.subject import Subject, forward, shapes
 from core.gate.backward import READS, RULES, backward_reads, bottom_diffs, local_diff
 
 F64 = np.dtype("float64")
 
 
-def _run(s: Subject, check: str):
-    rng = s.rng(f"{check}{SHAPES[1]}")
-    xs = sample_inputs(s.gate, rng, SHAPES[1], F64)
-    return rng, xs, forward(s, xs)
+def _runs(s: Subject, check: str):
+    """(rng, inputs, output, what) over the whole pool."""
+    rng = s.rng(check)
+    for d in draws(s.gate, rng, [WIDE], F64):
+        yield rng, d.xs, forward(s, d.xs), d.what
 
 
 def cost_returns_scalar(s: Subject, check: str) -> None:
     """A cost's forward is a finite scalar J; its gradient is shaped like the prediction."""
-    for shape in SHAPES:
-        rng = s.rng(f"{check}{shape}")
-        xs = sample_inputs(s.gate, rng, shape, F64)
-        J = s.gate.forward(*xs)
+    for d in draws(s.gate, s.rng(check), SHAPES, F64):
+        xs = d.xs
+        J = forward(s, xs)
         if np.ndim(J) != 0 or not np.isfinite(J):
             raise s.failure(check, f"forward returned {J!r} (shape {np.shape(J)}) for inputs "
-                            f"shaped {shapes(xs)}; a cost returns a finite scalar J")
+                            f"shaped {shapes(xs)}, {d.what}; a cost returns a finite scalar J")
         grad = np.asarray(local_diff(s.gate, s.known, xs, J))
         if grad.shape != xs[0].shape:
             raise s.failure(check, f"gradient has shape {grad.shape}; the prediction has shape "
@@ -40,49 +40,71 @@ def cost_returns_scalar(s: Subject, check: str) -> None:
 def elementwise(s: Subject, check: str) -> None:
     """Changing one input element changes only that output element (and derivative),
     and a part of the input gives the same part of the output (and derivative)."""
-    rng, xs, y = _run(s, check)
-    x = xs[0]
-    if y.shape != x.shape:
-        raise s.failure(check, f"forward of an input shaped {x.shape} has shape {y.shape}")
-    d = local_diff(s.gate, s.known, [x], y)
-    for j in [(0, 0), tuple(k - 1 for k in x.shape)]:
-        x2 = x.copy()
-        x2[j] = away_from_kinks(np.array([x[j] + 0.5 + rng.random()]), s.gate.kinks)[0]
-        y2 = forward(s, [x2])
-        d2 = local_diff(s.gate, s.known, [x2], y2)
-        for what, a, b in (("output", y, y2), ("derivative", d, d2)):
-            changed = np.argwhere(a != b)
-            others = [tuple(map(int, c)) for c in changed if tuple(c) != j]
-            if others:
-                raise s.failure(check, f"changing input element {j} changed {what} element(s) "
-                                f"{others[:3]}: the gate declares itself elementwise (an "
-                                f"Activation) but is not; make it an Operator")
-    # elementwise values do not depend on the array around them: a sub-batch and
-    # the flattened array give the same numbers (up to rounding of vectorised loops)
+    for _, xs, y, what in _runs(s, check):
+        x = xs[0]
+        if y.shape != x.shape:
+            raise s.failure(check, f"forward of an input shaped {x.shape} has shape {y.shape}")
+        d = np.asarray(local_diff(s.gate, s.known, [x], y))
+        for j in [(0, 0), tuple(k - 1 for k in x.shape)]:
+            x2 = x.copy()
+            far = np.unravel_index(int(np.argmax(np.abs(x - x[j]))), x.shape)
+            x2[j] = x[far]  # another value of the same draw: still in the gate's domain
+            y2 = forward(s, [x2])
+            d2 = np.asarray(local_diff(s.gate, s.known, [x2], y2))
+            for name, a, b in (("output", y, y2), ("derivative", d, d2)):
+                others = [tuple(map(int, c)) for c in np.argwhere(~_same(a, b))
+                          if tuple(c) != j]
+                if others:
+                    raise s.failure(check, f"changing input element {j} from {x[j]:.6g} to "
+                                    f"{x2[j]:.6g} changed {name} element(s) {others[:3]} "
+                                    f"({what}): {_advice(name)}")
+        _parts_agree(s, check, x, y, d, what)
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a == b) | (np.isnan(a) & np.isnan(b))
+
+
+def _advice(name: str) -> str:
+    """Say it is not elementwise (an Operator) only when the forward itself is not."""
+    if name == "output":
+        return ("the gate declares itself elementwise (an Activation) but its forward is "
+                "not; if that is intended, make it an Operator")
+    return ("the forward is elementwise but the derivative of one element depends on "
+            "others or on its position: the derivative is wrong")
+
+
+def _parts_agree(s: Subject, check: str, x: np.ndarray, y: np.ndarray, d: np.ndarray,
+                 what: str) -> None:
+    """Elementwise values do not depend on the array around them: a sub-batch and the
+    flattened array give the same numbers (up to rounding of vectorised loops)."""
     part = (slice(1, 3), slice(1, None))
-    for what, view, full in (("a sub-batch x[1:3, 1:]", x[part], part),
-                             ("the flattened input", x.reshape(-1), None)):
+    for where, view, full in (("a sub-batch x[1:3, 1:]", x[part], part),
+                              ("the flattened input", x.reshape(-1), None)):
         y2 = forward(s, [np.ascontiguousarray(view)])
         d2 = np.asarray(local_diff(s.gate, s.known, [np.ascontiguousarray(view)], y2))
-        for name, got, whole in (("output", y2, y), ("derivative", d2, np.asarray(d))):
+        for name, got, whole in (("output", y2, y), ("derivative", d2, d)):
             want = whole[full] if full is not None else whole.reshape(-1)
             if np.shape(got) != np.shape(want):
-                raise s.failure(check, f"the {name} for {what} has shape {np.shape(got)}, "
+                raise s.failure(check, f"the {name} for {where} has shape {np.shape(got)}, "
                                 f"not {view.shape}: an elementwise gate keeps the shape")
             cmp = compare(got, want, 1e-12, 1e-12)
             if not cmp.ok:
-                raise s.failure(check, f"the {name} for {what} (shape {view.shape}) differs "
+                raise s.failure(check, f"the {name} for {where} (shape {view.shape}) differs "
                                 f"from the same elements of the {name} for the whole input "
-                                f"(shape {x.shape}): the gate declares itself elementwise (an "
-                                f"Activation) but depends on the array's shape or other "
-                                f"elements", cmp.describe().replace("analytic", "part")
+                                f"(shape {x.shape}, {what}): {_advice(name)}",
+                                cmp.describe().replace("analytic", "part")
                                 .replace("numeric", "whole"))
 
 
 def backward_reads_honest(s: Subject, check: str) -> None:
     """Given None for what ``backward_reads`` leaves out, the backward gives the same
     bottom_diffs (the planned executor passes None there and frees that memory early)."""
-    rng, xs, y = _run(s, check)
+    for rng, xs, y, _ in _runs(s, check):
+        _reads_honest(s, check, rng, xs, y)
+
+
+def _reads_honest(s: Subject, check: str, rng, xs, y) -> None:
     reads = backward_reads(s.gate)
     what, top = RULES[s.known].method, rng.standard_normal(y.shape)
 

@@ -2,13 +2,16 @@
 
 A valid name, a known kind matching the base class, a docstring, an arity that
 matches ``forward``'s signature, the kind's methods defined, and well-formed
-declarations (kinks, dtypes, supports_out, expected_failures).
+declarations (kinks, dtypes, supports_out, backward_reads, expected_failures,
+domain, tolerances).
 """
 from __future__ import annotations
 
 import inspect
 import math
+from typing import Any
 
+from core.contract.samples import SamplingError, domains
 from core.contract.subject import Subject
 from core.gate.kinds import KIND_BASES, READS, Gate, kind_of
 from core.rules import gate_name_problem
@@ -96,6 +99,47 @@ def declarations_are_valid(s: Subject, check: str) -> None:
     if idle:
         raise s.failure(check, f"expected_failures names check(s) {', '.join(idle)} that do "
                         f"not apply to this gate, so they would never run")
+    try:
+        domains(g)
+    except (SamplingError, TypeError) as exc:
+        raise s.failure(check, str(exc)) from None
+    problem = tolerance_problem(getattr(g, "tolerances", {}), s.applicable)
+    if problem:
+        raise s.failure(check, problem)
+
+
+#: the checks that compare numbers with a tolerance, which a gate may declare its own for
+TOLERANT = ("gradient_matches_finite_differences", "gradient_random_projection",
+            "gradient_at_kinks", "broadcasting", "edge_shapes", "float32_matches_float64")
+#: the loosest tolerance a gate may declare: beyond it, declare an expected failure
+LOOSEST = 1e-2
+
+
+def tolerance_problem(declared: Any, applicable: tuple[str, ...]) -> str:
+    """What is wrong with a ``tolerances`` declaration, or ''."""
+    if not isinstance(declared, dict):
+        return f"tolerances must map check names to {{'atol', 'rtol', 'reason'}}, got " \
+               f"{declared!r}"
+    for name, value in declared.items():
+        if name not in TOLERANT or name not in applicable:
+            return (f"tolerances names {name!r}, which is not a check of this gate that "
+                    f"compares numbers; those are: "
+                    f"{', '.join(c for c in TOLERANT if c in applicable)}")
+        if not isinstance(value, dict) or set(value) - {"atol", "rtol", "reason"} or \
+                not {"atol", "rtol"} & set(value):
+            return (f"tolerances[{name!r}] must be a dict with 'atol' and/or 'rtol' and a "
+                    f"'reason', got {value!r}")
+        reason = value.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            return f"tolerances[{name!r}] needs a 'reason' (a non-empty string)"
+        for key in ("atol", "rtol"):
+            v = value.get(key, 0.0)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or \
+                    not 0 <= v <= LOOSEST:
+                return (f"tolerances[{name!r}][{key!r}] must be a number from 0 to "
+                        f"{LOOSEST:g}, got {v!r}; a gate that is further off declares an "
+                        f"expected failure instead")
+    return ""
 
 
 def _known(s: Subject) -> bool:

@@ -134,7 +134,34 @@ def run_backward(plan: Plan, values: Mapping[str, np.ndarray],
                     _accumulate(grads, owned, name, _checked(diffs[i], xs, y, i, name))
         except DiffProblem as exc:
             raise GateContractError(f"gate {node.label} from {node.spec.source} {exc}") from None
-    return {w: grads[w] if w in grads else np.zeros_like(values[w]) for w in plan.wrt}
+    return _distinct({w: grads[w] if w in grads else np.zeros_like(values[w])
+                      for w in plan.wrt})
+
+
+def _distinct(grads: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The gradients with no two sharing memory: the caller may change one freely.
+
+    A distributor hands top_diff on as it is (add's two bottom_diffs are one
+    array), and a node's gradient may be a gate's own array: a gradient whose
+    memory another one already uses is copied. Arrays are told apart by the
+    array that owns their memory, so this costs one dictionary lookup each.
+    """
+    seen: set[int] = set()
+    for name, grad in grads.items():
+        root = _owner(grad)
+        if id(root) in seen:
+            grads[name] = grad = np.array(grad, copy=True)
+            root = grad
+        seen.add(id(root))
+    return grads
+
+
+def _owner(a: np.ndarray) -> object:
+    """The object that owns an array's memory (the array itself, or its innermost base)."""
+    owner: object = a
+    while isinstance(getattr(owner, "base", None), np.ndarray):
+        owner = owner.base  # type: ignore[attr-defined]
+    return owner
 
 
 def _checked(diff: Any, xs: Sequence[np.ndarray], y: np.ndarray, index: int,

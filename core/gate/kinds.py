@@ -56,6 +56,14 @@ class Gate:
     backward_reads: ClassVar[tuple[str, ...]] = READS
     #: contract checks this gate is known to fail: ``{check name: reason}``
     expected_failures: ClassVar[dict[str, str]] = {}
+    #: the inputs the gate is defined on, for the contract suite's samples: None (every
+    #: real number), one open interval ``(lo, hi)`` for every input (``(0.0, inf)`` for a
+    #: logarithm), or one interval (or None) per input
+    domain: ClassVar[Any] = None
+    #: looser (or tighter) comparisons for some contract checks than the suite's own,
+    #: each with its reason: ``{check name: {"atol": 1e-6, "rtol": 1e-3, "reason": ...}}``;
+    #: the alternative to an expected failure, shown in every report
+    tolerances: ClassVar[dict[str, dict[str, Any]]] = {}
 
     def forward(self, *inputs: np.ndarray, out: np.ndarray | None = None) -> Any:
         raise NotImplementedError(f"gate {self.name!r} does not define forward")
@@ -65,13 +73,16 @@ class Gate:
         """Inputs for the contract suite (``core.check_gate``); None: the default.
 
         The suite calls this with a suggested ``shape`` (e.g. ``(4, 3)``, a batch
-        of 4), the ``dtype`` wanted and a typical magnitude ``scale`` (1 for the
-        gradient checks, 1e3 for the large-input check). Return ``arity`` arrays
-        of that dtype drawn from ``rng``. The default (None) draws every input as
-        ``scale`` times a standard normal sample of ``shape``, kept away from the
-        ``kinks``. Define it for a restricted domain (probabilities, a matrix
-        product's inner dimension); a gate with a bounded domain may ignore
-        ``scale``.
+        of 4), the ``dtype`` wanted and a typical magnitude ``scale``: each
+        check calls it at the scales 1e-3, 1, 10 and 1e3, and the large-input
+        check also at the dtype's exp-overflow edge (709.78 in float64). Return
+        ``arity`` arrays of that dtype drawn from ``rng``. The default (None)
+        fills every input from magnitudes 1e-3 to 1e3 of both signs and the
+        overflow edges (``core.contract.samples``), within ``domain`` and kept
+        away from the ``kinks``. Define it when the inputs depend on each other
+        or are not elementwise intervals (probabilities, targets that are signs,
+        a matrix product's inner dimension); a gate with a bounded domain may
+        ignore ``scale``.
         """
         return None
 

@@ -10,13 +10,24 @@ every plugin's status. Environment variables, in the style of pytest and llm:
 * ``GATES_LOAD_PLUGINS=a,b`` -- load only these distributions (the host's own
   are always loaded); others are never imported;
 * ``GATES_STRICT_PLUGINS=1`` -- a plugin that fails to load is fatal (for CI).
+
+A plugin cannot take the host down or pass for a success: any exception its
+import or registration raises, ``SystemExit`` included (not
+``KeyboardInterrupt``), fails that plugin alone; what it prints while loading
+goes to stderr, never into a ``--json`` document on stdout; a hook it misspelt
+or left unmarked, and a gate of it that was refused (the others are kept), are
+warnings (errors under strict mode). Each plugin's load time is recorded.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import sys
 import threading
+import time
 import warnings
+from collections.abc import Iterator
 from importlib import metadata
 from typing import Any
 
@@ -44,6 +55,9 @@ class PluginInfo:
     status: str  # "loaded", "failed" or "not loaded"
     error: str = ""
     gates: list[str] = attrs.field(factory=list)
+    #: what went wrong although it loaded: a refused gate, a misspelt or unmarked hook
+    problems: list[str] = attrs.field(factory=list)
+    load_seconds: float = 0.0  # importing and registering it
 
     def as_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
@@ -73,22 +87,75 @@ def load_entry_points(registry: Registry, *, strict: bool | None = None) -> list
         if not host and (not autoload or (only is not None and _normal(dist) not in only)):
             info.error = "not loaded: excluded by GATES_DISABLE_PLUGIN_AUTOLOAD/GATES_LOAD_PLUGINS"
             continue
-        try:
-            plugin = ep.load()
-            registry.register(plugin, name=ep.name, distribution=dist, version=version)
-        except Exception as exc:
-            info.status, info.error = "failed", f"{type(exc).__name__}: {exc}"
-            message = (f"gate plugin entry point {ep.name!r} = {ep.value!r} from "
-                       f"distribution {dist} {version} failed to load: {info.error}")
-            if strict:
-                raise PluginError(message) from exc
-            warnings.warn(message, PluginWarning, stacklevel=2)
-            continue
-        info.status = "loaded"
-        info.gates = registry.plugin_gates(plugin)
+        _load_one(registry, ep, info, strict)
     if autoload and only:
         _warn_unknown(only, {_normal(i.distribution) for i in infos}, strict)
     return infos
+
+
+def _load_one(registry: Registry, ep: metadata.EntryPoint, info: PluginInfo,
+              strict: bool) -> None:
+    """Import and register one entry point's plugin, isolated; fill in ``info``."""
+    where = f"gate plugin entry point {ep.name!r} = {ep.value!r} from distribution " \
+            f"{info.distribution} {info.version}"
+    start = time.perf_counter()
+    try:
+        with stdout_to_stderr():
+            plugin = ep.load()
+            registry.register(plugin, name=ep.name, distribution=info.distribution,
+                              version=info.version, lenient=True)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # SystemExit too: a plugin must not end the host
+        info.load_seconds = time.perf_counter() - start
+        info.status, info.error = "failed", f"{type(exc).__name__}: {exc}"
+        _complain(f"{where} failed to load: {info.error}", strict, exc)
+        return
+    info.load_seconds = time.perf_counter() - start
+    info.status, info.gates = "loaded", registry.plugin_gates(plugin)
+    info.problems = registry.hook_problems(plugin)
+    refused = registry.refused(plugin)
+    if refused:
+        kept = ", ".join(info.gates) or "none"
+        info.problems += [f"its gate {r} -- refused; its other gates were kept: {kept}"
+                          for r in refused]
+    for problem in info.problems:
+        _complain(f"{where}: {problem}", strict)
+    if not info.gates and not info.problems:
+        info.problems.append("it registered no gates")
+        _complain(f"{where} registered no gates", False)
+
+
+def _complain(message: str, strict: bool, cause: BaseException | None = None) -> None:
+    """A PluginWarning, or under strict mode a PluginError."""
+    if strict:
+        raise PluginError(message) from cause
+    warnings.warn(message, PluginWarning, stacklevel=4)
+
+
+@contextlib.contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """Send what is printed meanwhile, by Python or at the file-descriptor level, to stderr:
+    stdout may be carrying a JSON document (``gates list --json``)."""
+    saved, fd = None, -1
+    try:  # the process's own stdout and stderr, whatever sys.stdout is now
+        fd, err = 1, 2
+        os.fstat(err)
+        saved = os.dup(fd)
+        os.dup2(err, fd)
+    except OSError:
+        saved = None  # no file descriptor 1 or 2 (closed): Python level only
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        if saved is not None:
+            # Python's own stdout buffer is left alone: what was printed before the
+            # plugin loaded reaches stdout when it is flushed, as it would have
+            with contextlib.suppress(Exception):
+                sys.stderr.flush()
+            os.dup2(saved, fd)
+            os.close(saved)
 
 
 def _warn_unknown(wanted: set[str], present: set[str], strict: bool) -> None:

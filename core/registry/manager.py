@@ -4,7 +4,10 @@ Every gate type is registered through the ``register_gates(register)`` hook, the
 built-ins exactly like a third party's. The registry remembers who registered
 what (plugin, distribution, version) and refuses a gate name that is taken,
 naming both registrants. A plugin whose registration fails is unregistered
-again, so nothing already registered is lost.
+again, so nothing already registered is lost. Registered ``lenient`` (as the
+entry-point scan does), a plugin's invalid or duplicate gate type is refused
+alone and its other gates are kept (``refused`` says which and why).
+``hook_problems`` names hooks a plugin misspelt or left unmarked.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ import attrs
 import pluggy
 
 from core import hookspecs
-from core.errors import DuplicateGateError, GraphError, UnknownGateError
+from core.errors import DuplicateGateError, GraphError, UnknownGateError, suggest
 from core.gate.kinds import Gate, Kind, kind_of
 from core.rules import gate_name_problem
 
@@ -99,26 +102,54 @@ class Registry:
         self._gates: dict[str, GateSpec] = {}
         self._collected: dict[int, tuple[object, list[str]]] = {}
         self._provenance: dict[int, _Provenance] = {}
+        self._refused: dict[int, list[str]] = {}
 
     # -- plugins -----------------------------------------------------------
     def register(self, plugin: object, name: str | None = None, *,
-                 distribution: str | None = None, version: str | None = None) -> str:
+                 distribution: str | None = None, version: str | None = None,
+                 lenient: bool = False) -> str:
         """Register a plugin object and collect its gates.
 
         On any error the plugin is unregistered again and the error re-raised:
-        the gates registered before stay as they were.
+        the gates registered before stay as they were. With ``lenient``, a gate
+        type that is invalid or whose name is taken is refused on its own (see
+        ``refused``) and the plugin's other gates are kept.
         """
         plugin_name = self.pm.register(plugin, name)
         if plugin_name is None:  # pluggy: blocked name
             raise GraphError(f"plugin {name!r} is blocked")
         self._provenance[id(plugin)] = _Provenance(distribution, version)
         try:
-            self._collect(plugin)
+            self._collect(plugin, lenient)
         except BaseException:
             self.pm.unregister(plugin)
             self._provenance.pop(id(plugin), None)
+            self._refused.pop(id(plugin), None)
             raise
         return plugin_name
+
+    def refused(self, plugin: object) -> list[str]:
+        """The gate types a leniently registered plugin offered and that were refused, each
+        with the reason ("'add': gate name 'add' is registered twice: ...")."""
+        return list(self._refused.get(id(plugin), ()))
+
+    def hook_problems(self, plugin: object) -> list[str]:
+        """What in ``plugin`` looks like a hook but is never called: an implementation of a
+        hook that gates does not have (a misspelling, with the nearest real hook), or a
+        function named like a hook without the ``@hookimpl`` marker."""
+        known = sorted(n for n in dir(hookspecs) if self.pm.parse_hookspec_opts(hookspecs, n))
+        problems = []
+        for caller in self.pm.get_hookcallers(plugin) or ():
+            mine = [i for i in caller.get_hookimpls() if i.plugin is plugin]
+            if caller.spec is None and any(not i.optionalhook for i in mine):
+                problems.append(f"it implements a hook {caller.name!r}, which gates does not "
+                                f"have, so it is never called{suggest(caller.name, known)}")
+        for hook in known:
+            if callable(getattr(plugin, hook, None)) and \
+                    self.pm.parse_hookimpl_opts(plugin, hook) is None:
+                problems.append(f"it defines {hook}() without the @hookimpl marker (from core "
+                                f"import hookimpl), so it is never called")
+        return problems
 
     def unregister(self, plugin: object) -> None:
         self.pm.unregister(plugin)
@@ -132,29 +163,39 @@ class Registry:
             for n in names:
                 self._gates.pop(n, None)
             self._provenance.pop(key, None)
+            self._refused.pop(key, None)
         for key, plugin in live.items():
             if key not in self._collected:
                 try:
-                    self._collect(plugin)
+                    self._collect(plugin, False)
                 except BaseException:
                     self.pm.unregister(plugin)
                     raise
 
-    def _collect(self, plugin: object) -> None:
+    def _collect(self, plugin: object, lenient: bool) -> None:
         prov = self._provenance.get(id(plugin), _Provenance())
         plugin_name = self.pm.get_name(plugin) or repr(plugin)
         new: dict[str, GateSpec] = {}
+        refused: list[str] = []
 
         def register(gate_type: type[Gate]) -> None:
-            validate_gate_type(gate_type)
-            name = gate_type.name
-            spec = GateSpec(name, kind_of(gate_type), gate_type.arity, gate_type,
-                            plugin_name, prov.distribution, prov.version)
-            other = self._gates.get(name) or new.get(name)
-            if other is not None:
-                raise DuplicateGateError(
-                    f"gate name {name!r} is registered twice: by {other.source} "
-                    f"and by {spec.source}")
+            try:
+                validate_gate_type(gate_type)
+                name = gate_type.name
+                spec = GateSpec(name, kind_of(gate_type), gate_type.arity, gate_type,
+                                plugin_name, prov.distribution, prov.version)
+                other = self._gates.get(name) or new.get(name)
+                if other is not None:
+                    raise DuplicateGateError(
+                        f"gate name {name!r} is registered twice: by {other.source} "
+                        f"and by {spec.source}")
+            except (TypeError, DuplicateGateError) as exc:
+                if not lenient:
+                    raise
+                label = getattr(gate_type, "name", "") or getattr(gate_type, "__qualname__",
+                                                                  repr(gate_type))
+                refused.append(f"{label!r}: {exc}")
+                return
             new[name] = spec
 
         for impl in self.pm.hook.register_gates.get_hookimpls():
@@ -162,6 +203,7 @@ class Registry:
                 impl.function(register=register)
         self._gates.update(new)
         self._collected[id(plugin)] = (plugin, list(new))
+        self._refused[id(plugin)] = refused
 
     def plugin_gates(self, plugin: object) -> list[str]:
         """Names of the gates ``plugin`` registered."""

@@ -16,7 +16,7 @@ class WrongAtOne(Activation):
 
     def derivative(self, x, y, out=None):
         d = 2 * x
-        if d.shape == (4, 3):
+        if d.ndim == 2 and d.shape[0] > 1 and d.shape[1] > 2:
             d = d.copy()
             d[1, 2] += 1.0
         return d
@@ -56,7 +56,7 @@ class NoDoc(Activation):
     name = "no_doc"
 
     def forward(self, x, out=None):
-        return x
+        return x.copy()
 
     def derivative(self, x, y, out=None):
         return np.ones_like(x)

@@ -42,7 +42,7 @@ class PerElementCost(Cost):
 
 @pytest.mark.parametrize("gate, check, words", [
     (NotElementwise(), "elementwise", "changed output element(s)"),
-    (NaiveSoftplus(), "large_inputs_stay_finite", "overflow"),
+    (NaiveSoftplus(), "results_are_finite", "forward is inf at element"),
     (NanAtKink(), "gradient_at_kinks", "element (0, 0): the derivative is nan"),
     (SteepAtKink(), "gradient_at_kinks", "derivative is 5, not between the one-sided differences"),
     (PerElementCost(), "cost_returns_scalar", "a cost returns a finite scalar J"),

@@ -79,3 +79,31 @@ def test_backward_reads_must_name_inputs_or_output(failed):
     msgs = failed(Misspelt())
     assert "backward_reads must be a tuple of 'inputs' and/or 'output', got ('outputs',)" \
         in msgs["declarations_are_valid"]
+
+
+@pytest.mark.parametrize("tolerances, words", [
+    ({"gradient_matches_fd": {"rtol": 1e-3, "reason": "r"}},
+     "tolerances names 'gradient_matches_fd', which is not a check of this gate that compares "
+     "numbers; those are: gradient_matches_finite_differences"),
+    ({"deterministic": {"rtol": 1e-3, "reason": "r"}}, "tolerances names 'deterministic'"),
+    ({"gradient_matches_finite_differences": {"rtol": 1e-3}}, "needs a 'reason'"),
+    ({"gradient_matches_finite_differences": {"reason": "r"}}, "with 'atol' and/or 'rtol'"),
+    ({"gradient_matches_finite_differences": {"rtol": 0.5, "reason": "anything goes"}},
+     "['rtol'] must be a number from 0 to 0.01, got 0.5; a gate that is further off declares "
+     "an expected failure instead"),
+])
+def test_declared_tolerances_are_checked(failed, tolerances, words):
+    class Declares(NoDoc):
+        """x, with a tolerance declaration."""
+    Declares.tolerances = tolerances
+    msgs = failed(Declares())
+    assert words in msgs["declarations_are_valid"]
+    assert set(msgs) == {"declarations_are_valid"}  # the rest is not run because of it
+
+
+def test_a_domain_must_be_intervals(failed):
+    class BadDomain(NoDoc):
+        """x, with a domain that is not an interval."""
+        domain = (1.0, 0.0)
+    assert "domain must be None, an interval (lo, hi) with lo < hi, or one interval (or " \
+        "None) per input (1), got (1.0, 0.0)" in failed(BadDomain())["declarations_are_valid"]

@@ -86,14 +86,14 @@ class BadOut(Mul):
     (OneDiff(), "bottom_diffs_match_inputs",
      "returned 1 bottom_diffs from its local gradient; it has 2 inputs"),
     (WrongShape(), "bottom_diffs_match_inputs",
-     "returned a bottom_diff of shape (12,) for input 1 of shape (4, 3)"),
+     "returned a bottom_diff of shape (20,) for input 1 of shape (4, 5)"),
     (Upcasts(), "bottom_diffs_match_inputs", "bottom_diff 0 is float64 for a float32 input"),
     (Squares(), "linear_in_top_diff", "bottom_diff 0 is not linear in top_diff"),
     (Offset(), "zero_top_diff_gives_zero", "bottom_diff 0 is 1 at (0, 0) for a zero top_diff"),
     (IgnoresNeeds(), "needs_respected", "with needs=[False, True] bottom_diff 1 differs"),
-    (Counter(), "deterministic", "two forward calls differ"),
-    (InPlace(), "inputs_not_modified", "input 0 was modified in place"),
-    (Float64Only(), "float32_matches_float64", "forward returned float64 for float32 inputs"),
+    (Counter(), "deterministic", "two forward calls on the same inputs differ at element"),
+    (InPlace(), "inputs_not_modified", "forward modified input 0 in place: element (0,) was"),
+    (Float64Only(), "bottom_diffs_match_inputs", "forward returned float64 for float32 inputs"),
     (BadOut(), "out_matches_plain", "forward with out= differs from the plain call"),
 ])
 def test_structure_checks_catch_their_fault(failed, gate, check, words):
@@ -159,12 +159,12 @@ class GradientUpcasts(RowGradientCost):
     (GradientUpcasts(), "bottom_diffs_match_inputs",
      "bottom_diff 0 is float64 for a float32 input"),
     (WidthScaled(), "elementwise",
-     "the output for a sub-batch x[1:3, 1:] (shape (2, 2)) differs from the same elements"),
+     "the output for a sub-batch x[1:3, 1:] (shape (2, 4)) differs from the same elements"),
     (Tanh32(), "float32_matches_float64", "forward in float32 disagrees with float64"),
     (DerivativeUpcasts(), "bottom_diffs_match_inputs",
      "bottom_diff 0 is float64 for a float32 input"),
-    (RowGradientCost(), "cost_returns_scalar",
-     "gradient has shape (); the prediction has shape (5,)"),
+    (RowGradientCost(), "bottom_diffs_match_inputs",
+     "returned a bottom_diff of shape () for input 0 of shape (8,)"),
 ])
 def test_more_planted_faults_are_caught(failed, gate, check, words):
     msgs = failed(gate)
@@ -185,4 +185,34 @@ class RowDerivative(Activation):
 
 def test_an_activation_derivative_of_the_wrong_shape_is_named(failed):
     m = failed(RowDerivative())["bottom_diffs_match_inputs"]
-    assert "derivative has shape (3,) for an input shaped (4, 3), float64" in m
+    assert "derivative has shape (5,) for an input shaped (4, 5), float64" in m
+
+
+class ClipsTopDiff(Mul):
+    """a * b, clipping a large top_diff: not linear in it."""
+    def local_gradient(self, top_diff, inputs, output, needs, out=None):
+        t = np.clip(top_diff, -10, 10)
+        return t * inputs[1], t * inputs[0]
+
+
+class OutWrongInFloat32(Activation):
+    """tanh, whose out= path is off in float32 only."""
+    name = "out_wrong_in_float32"
+    supports_out = True
+
+    def forward(self, x, out=None):
+        y = np.tanh(x)
+        if out is None:
+            return y
+        out[...] = y * (1.01 if x.dtype == np.float32 else 1.0)
+        return out
+
+    def derivative(self, x, y, out=None):
+        return 1 - y * y
+
+
+def test_top_diffs_and_dtypes_over_the_whole_range(failed):
+    assert "bottom_diff 0 is not linear in top_diff" in \
+        failed(ClipsTopDiff())["linear_in_top_diff"]
+    m = failed(OutWrongInFloat32())["out_matches_plain"]
+    assert "forward with out= differs from the plain call" in m and "float32" in m

@@ -26,7 +26,7 @@ def test_the_reproduction_of_a_local_gate_reruns_the_check_and_fails(failed, bro
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "CheckFailure: gate 'broken_cumsum'" in proc.stderr
     assert "check 'gradient_matches_finite_differences' failed, seed 4" in proc.stderr
-    assert "worst element of input 0 (4,)" in proc.stderr
+    assert "worst element of input 0 (7,)" in proc.stderr
 
 
 def test_a_gate_defined_in_a_function_says_how_to_reproduce(failed):

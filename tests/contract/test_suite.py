@@ -3,6 +3,7 @@ check names it knows, and expected failures that are strict: counted, never skip
 import pytest
 
 from core import ArgumentError, GatesError, check_gate, iter_checks
+from core.contract import SuiteError
 from tests.contract.planted import NoDoc, WrongAtOne
 
 
@@ -72,3 +73,55 @@ def test_what_check_gate_cannot_take_is_the_projects_error_and_a_type_or_value_e
                                             "\\['deterministic'\\]") as err:
         check_gate("sigmoid", checks="deterministic")
     assert isinstance(err.value, ValueError)
+
+
+def test_an_error_in_the_suites_own_code_is_reported_as_the_suites(monkeypatch):
+    from core.contract import structure
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug in the suite")
+
+    monkeypatch.setattr(structure, "compare", broken)
+    results = {r.check: r for r in check_gate("relu")}
+    r = results["linear_in_top_diff"]
+    assert r.status == "error" and not r.ok
+    assert "the contract suite's own code raised KeyError: 'a bug in the suite' -- an error " \
+        "in the suite, not in the gate" in r.message
+    assert "Traceback (most recent call last)" in r.message and "structure.py" in r.message
+    assert "reproduce: gates check relu --check linear_in_top_diff --seed 0" in r.message
+    assert results["gradient_matches_finite_differences"].status == "passed"
+    from core.contract.suite import summary
+    assert summary(results.values())["failed_total"] >= 1
+    check = next(iter_checks("relu", checks=["linear_in_top_diff"]))
+    with pytest.raises(SuiteError, match="not in the gate"):
+        check()
+
+
+def test_a_gate_that_calls_sys_exit_fails_instead_of_ending_the_run():
+    from tests.contract.wrong_gates import Exits
+    results = check_gate(Exits())
+    failed = [r for r in results if r.status == "failed"]
+    assert failed and all("the gate's forward raised SystemExit: 0" in r.message for r in failed)
+
+
+def test_a_gate_with_a_declared_domain_is_sampled_inside_it():
+    import math
+
+    import numpy as np
+
+    from core import Activation
+
+    class Log(Activation):
+        """log x, defined for x > 0."""
+        name = "log_x"
+        domain = (0.0, math.inf)
+
+        def forward(self, x, out=None):
+            return np.log(x)
+
+        def derivative(self, x, y, out=None):
+            return 1 / x
+
+    assert [r.message for r in check_gate(Log()) if not r.ok] == []
+    Log.domain = None  # the same gate over every real number: log of negatives is NaN
+    assert "results_are_finite" in {r.check for r in check_gate(Log()) if not r.ok}

@@ -155,3 +155,25 @@ def test_the_readme_picture_fits_a_readme_column():
                                                  svg).groups())
     assert width * 4 / 3 <= 700 and height > width  # CSS px: 96 per inch, 72 pt per inch
     assert "gates draw seed --rankdir TB -o docs/seed-network.svg" in TEXT
+
+
+def test_what_a_pass_means_names_every_check_and_the_suites_numbers():
+    from core import CHECK_NAMES
+    from core.contract.numeric import EPS, TOLERANCES
+    from core.contract.samples import MAGNITUDES, SCALES, SHAPES, WIDE, extremes
+    part = TEXT.split("### What a pass means\n", 1)[1].split("\n## ", 1)[0]
+    flat = " ".join(part.split())
+    table = [line for line in part.splitlines() if line.startswith("| `")]
+    listed = {name for line in table
+              for name in re.findall(r"`([a-z0-9_]+)`", line.split(" | ")[0])}
+    assert listed == set(CHECK_NAMES)
+    shown = re.search(r"the magnitudes ([\d., e-]+) and 1e3", flat).group(1)
+    assert [float(m) for m in shown.split(",")] + [1e3] == list(MAGNITUDES)
+    assert "709.78 in float64, 88.72 in float32" in flat
+    assert (round(extremes(np.float64)[0], 2), round(extremes(np.float32)[0], 2)) == \
+        (709.78, 88.72)
+    assert "scales 1e-3, 1, 10 and 1e3" in flat and SCALES == (1e-3, 1.0, 10.0, 1e3)
+    assert all(str(s) in flat for s in SHAPES) and str(WIDE) in flat
+    assert "step 1e-6 x max(1, |x|)" in flat and EPS == 1e-6
+    assert "Gradients in float64: atol 1e-7 + rtol 1e-4" in flat
+    assert TOLERANCES["float64"] == (1e-7, 1e-4)

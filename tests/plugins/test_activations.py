@@ -1,6 +1,7 @@
 """The activation pack (plugins/activations.py): its values, softmax over the last axis,
 and an attribute given through the graph API."""
 import numpy as np
+import pytest
 
 from core import Graph
 from tests.plugins.packs import gate
@@ -35,3 +36,10 @@ def test_leaky_relu_slope_through_the_graph_api():
     g.gate("leaky_relu", "x", name="y", slope=0.25)
     y = g.executor().forward({"x": np.array([-4.0, 2.0])})["y"]
     assert np.array_equal(y, [-1.0, 2.0])
+
+
+def test_softmax_refuses_a_0d_input_with_a_value_error():
+    # numpy takes axis -1 of a 0-d array as no axis: the ufuncs then return scalars that
+    # out= cannot write into; refused plainly instead (the reference path names the node)
+    with pytest.raises(ValueError, match="softmax normalises the last axis; a 0-d input"):
+        gate("softmax").forward(np.array(1.5))

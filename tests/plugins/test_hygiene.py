@@ -194,3 +194,155 @@ def test_the_command_line_shows_a_plugin_warning_as_its_own(site):
     assert lines and all(line.startswith("gates: warning: ") for line in lines), run.stderr
     assert "entry point 'special' = 'hyg_broken'" in run.stderr
     assert "discovery.py" not in run.stderr and "_DEFAULT" not in run.stderr
+
+
+EXITS_ON_IMPORT = '''
+    import sys
+    sys.exit(0)
+'''
+
+PRINTS_ON_IMPORT = '''
+    import os
+    from core import Activation, hookimpl
+    print("hello from the plugin")
+    os.write(1, b"and from its C code\\\\n")
+
+    class Loud(Activation):
+        "x."
+        name = "loud"
+        def forward(self, x, out=None):
+            return x.copy()
+        def derivative(self, x, y, out=None):
+            return 0 * x + 1
+
+    @hookimpl
+    def register_gates(register):
+        print("registering")
+        register(Loud)
+'''
+
+MISSPELT_HOOK = '''
+    from core import hookimpl
+
+    @hookimpl
+    def register_gate(register):
+        raise AssertionError("never called")
+'''
+
+UNMARKED_HOOK = '''
+    def register_gates(register):
+        raise AssertionError("never called")
+'''
+
+ONE_DUPLICATE = '''
+    from core import Activation, Operator, hookimpl
+
+    class Fine(Activation):
+        "x."
+        name = "fine_one"
+        def forward(self, x, out=None):
+            return x.copy()
+        def derivative(self, x, y, out=None):
+            return 0 * x + 1
+
+    class MyAdd(Operator):
+        "a + b, under a name the seed gates already use."
+        name = "add"
+        def forward(self, a, b, out=None):
+            return a + b
+
+    class AlsoFine(Fine):
+        "x, again."
+        name = "also_fine"
+
+    @hookimpl
+    def register_gates(register):
+        register(Fine)
+        register(MyAdd)
+        register(AlsoFine)
+'''
+
+
+def test_a_plugin_calling_sys_exit_on_import_is_isolated_and_fails_the_check(site):
+    install(site, "quits", "hyg_quits", EXITS_ON_IMPORT, entry="quitter")
+    reg = Registry()
+    with pytest.warns(PluginWarning, match="'quitter'.*failed to load: SystemExit: 0"):
+        infos = load_entry_points(reg)
+    assert next(i for i in infos if i.name == "quitter").status == "failed"
+    assert "relu" in reg
+    listed = gates_cli(site, "list")
+    assert listed.returncode == 0 and "relu" in listed.stdout
+    assert "SystemExit" in listed.stderr
+    checked = gates_cli(site, "check")
+    assert checked.returncode == 1, checked.stdout
+    assert "plugin 'quitter' = 'hyg_quits' (quits 2.0.1) failed to load" in checked.stdout
+    assert gates_cli(site, "list", GATES_STRICT_PLUGINS="1").returncode == 1
+
+
+def test_what_a_plugin_prints_while_loading_goes_to_stderr(site):
+    install(site, "loud", "hyg_loud", PRINTS_ON_IMPORT)
+    for command in (["list", "--json"], ["plugins", "--json"], ["check", "loud", "--json"]):
+        proc = gates_cli(site, *command)
+        assert proc.returncode == 0, proc.stderr
+        json.loads(proc.stdout)  # nothing but the document
+        assert "hello from the plugin" not in proc.stdout
+        assert "hello from the plugin" in proc.stderr and "and from its C code" in proc.stderr
+        assert "registering" in proc.stderr
+
+
+def test_a_misspelt_hook_is_named_with_the_real_one(site):
+    install(site, "typo", "hyg_typo", MISSPELT_HOOK, entry="typo")
+    with pytest.warns(PluginWarning) as warned:
+        infos = load_entry_points(Registry())
+    text = " ".join(str(w.message) for w in warned)
+    assert "'typo' = 'hyg_typo' from distribution typo 2.0.1: it implements a hook " \
+        "'register_gate', which gates does not have, so it is never called; did you mean " \
+        "'register_gates'?" in text
+    info = next(i for i in infos if i.name == "typo")
+    assert info.status == "loaded" and info.gates == [] and info.problems
+    with pytest.raises(PluginError, match="'register_gate'"):
+        load_entry_points(Registry(), strict=True)
+    assert gates_cli(site, "list", GATES_STRICT_PLUGINS="1").returncode == 1
+    checked = gates_cli(site, "check")
+    assert checked.returncode == 1
+    assert "plugin 'typo' = 'hyg_typo' (typo 2.0.1) loaded with problems" in checked.stdout
+
+
+def test_a_hook_without_its_marker_is_named(site):
+    install(site, "unmarked", "hyg_unmarked", UNMARKED_HOOK, entry="unmarked")
+    with pytest.warns(PluginWarning, match="defines register_gates\\(\\) without the "
+                                           "@hookimpl marker"):
+        load_entry_points(Registry())
+
+
+def test_one_refused_gate_keeps_the_others_and_says_which(site):
+    install(site, "clashing", "hyg_clash", ONE_DUPLICATE, entry="clash")
+    reg = Registry()
+    with pytest.warns(PluginWarning) as warned:
+        infos = load_entry_points(reg)
+    text = " ".join(str(w.message) for w in warned)
+    assert "its gate 'add': gate name 'add' is registered twice: by plugin 'seed'" in text
+    assert "refused; its other gates were kept: fine_one, also_fine" in text
+    assert "fine_one" in reg and "also_fine" in reg and reg.get("add").plugin == "seed"
+    assert next(i for i in infos if i.name == "clash").gates == ["fine_one", "also_fine"]
+    with pytest.raises(PluginError, match="refused"):
+        load_entry_points(Registry(), strict=True)
+
+
+def test_gates_plugins_shows_each_load_time(site):
+    install(site, "good-one", "hyg_good", GOOD, gate="twice")
+    infos = json.loads(gates_cli(site, "plugins", "--json").stdout)
+    assert all(isinstance(i["load_seconds"], float) and i["load_seconds"] >= 0 for i in infos)
+    assert next(i for i in infos if i["name"] == "plugin")["load_seconds"] > 0
+    table = gates_cli(site, "plugins").stdout.splitlines()
+    assert "load ms" in table[0]
+
+
+def test_only_what_is_printed_while_loading_moves_to_stderr(site, capfd):
+    install(site, "loud", "hyg_loud", PRINTS_ON_IMPORT)
+    print("printed before, still buffered", end="")
+    load_entry_points(Registry())
+    print(" and after")
+    out, err = capfd.readouterr()
+    assert out == "printed before, still buffered and after\n"
+    assert "hello from the plugin" in err and "registering" in err

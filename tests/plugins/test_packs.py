@@ -35,6 +35,34 @@ def test_float32_stays_float32_finite_and_warning_free_up_to_80(name):
         assert np.all(np.isfinite(v)), (name, v)
 
 
+ELEMENTWISE = ["tanh", "relu", "leaky_relu", "softplus", "arctan", "sigmoid", "identity"]
+ELEMENTWISE_COSTS = ["mse", "bce_with_logits", "l1", "huber", "cross_entropy"]
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_activations_take_a_0d_input_like_any_other(name):
+    g, x = gate(name), np.array(0.3)
+    y = g.forward(x)
+    d = g.derivative(x, y)
+    assert np.shape(y) == () and np.shape(d) == ()
+    row = np.array([0.3])
+    assert float(y) == g.forward(row)[0] and float(d) == g.derivative(row, g.forward(row))[0]
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE_COSTS)
+def test_elementwise_costs_take_0d_inputs_and_an_empty_batch(name):
+    g = gate(name)
+    p, t = np.array(0.3), np.array(0.6)
+    J, grad = g.forward(p, t), g.gradient(p, t)
+    assert np.shape(J) == () and np.shape(grad) == ()
+    assert float(J) == pytest.approx(float(g.forward(p[None], t[None])))
+    assert float(grad) == pytest.approx(float(g.gradient(p[None], t[None])[0]))
+    empty = np.zeros((0, 3))
+    with np.errstate(all="raise"):  # no 0/0: a mean over no elements is taken as 0
+        assert float(g.forward(empty, empty)) == 0.0
+        assert g.gradient(empty, empty).shape == (0, 3)
+
+
 def test_stable_formulas_keep_their_tails():
     sp = gate("softplus")
     assert sp.forward(np.array([1e3]))[0] == 1e3 and sp.forward(np.array([-1e3]))[0] >= 0

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from core import Executor, Graph, default_registry
-from core.contract.samples import sample_inputs
+from core.contract.samples import draws
 from core.engine.planned import compile_step
 
 NAMES = default_registry().names()
@@ -19,7 +19,7 @@ def wired(name, dtype):
     spec = default_registry().get(name)
     gate = default_registry().create(name)
     rng = np.random.default_rng(11)
-    xs = sample_inputs(gate, rng, (4, 3), dtype)
+    xs = draws(gate, rng, [(4, 3)], dtype, scales=(1.0,))[0].xs
     g = Graph(dtype=dtype)
     feed = {}
     for i, x in enumerate(xs):

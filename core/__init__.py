@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 # Imported at once: what a gate plugin needs (the kinds, the hook marker, the errors).
 from core.errors import (
+    ArgumentError,
     CycleError,
     DuplicateGateError,
     EngineWarning,
@@ -78,7 +79,7 @@ __all__ = [
     "hookimpl", "hookspec", "Registry", "GateSpec", "default_registry",
     "load_entry_points", "plugin_report", "PluginInfo", "PluginWarning",
     "Graph", "Node", "Executor", "Plan", "mlp", "train", "SGD", "History",
-    "GatesError", "UnknownGateError", "DuplicateGateError", "PluginError",
+    "GatesError", "ArgumentError", "UnknownGateError", "DuplicateGateError", "PluginError",
     "GraphError", "ShapeError", "GateContractError", "GateError", "FeedError", "CycleError",
     "EngineWarning",
     # seeing and keeping a network

@@ -44,6 +44,12 @@ class ShapeError(GraphError, ValueError):
     """Values whose shapes cannot combine in a gate."""
 
 
+class ArgumentError(GatesError, TypeError, ValueError):
+    """A library call given an argument it cannot take -- ``check_gate(5)``, a check name
+    that is no check, a negative seed; also a TypeError and a ValueError, as Python's own
+    argument errors are."""
+
+
 class GateContractError(GatesError):
     """A gate returned something the contract does not allow."""
 

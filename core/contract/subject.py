@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from core.errors import GatesError
+from core.errors import ArgumentError
 from core.gate.backward import READS, RULES, bottom_diffs
 from core.gate.diffs import DiffProblem, check_bottom_diff, check_count
 from core.gate.kinds import Gate, Kind, kind_of
@@ -70,7 +70,7 @@ class Subject:
 def subject(gate: Any, seed: int = 0) -> Subject:
     """A Subject from a gate instance, a gate type, a GateSpec or a registered name."""
     if seed_problem(seed):  # before any check runs: a bad seed is not the gate's failure
-        raise GatesError(f"check_gate: {seed_problem(seed)}")
+        raise ArgumentError(f"check_gate: {seed_problem(seed)}")
     spec = None
     if isinstance(gate, str):
         from core.registry.discovery import default_registry
@@ -83,7 +83,7 @@ def subject(gate: Any, seed: int = 0) -> Subject:
     elif isinstance(gate, Gate):
         instance = gate
     else:
-        raise TypeError(f"check_gate takes a gate instance, a Gate subclass, a GateSpec "
+        raise ArgumentError(f"check_gate takes a gate instance, a Gate subclass, a GateSpec "
                         f"or a registered gate name, got {gate!r}")
     cls = type(instance)
     if spec is None:

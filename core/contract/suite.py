@@ -20,6 +20,7 @@ import attrs
 
 from core.contract import gradients, kinds, meta, structure
 from core.contract.subject import CheckFailure, Subject, subject
+from core.errors import ArgumentError
 
 #: every check, in the order they run: (name, applies to a subject, function)
 ALL: list[tuple[str, Callable[[Subject], bool], Callable[[Subject, str], None]]] = [
@@ -111,12 +112,15 @@ def iter_checks(gate: Any, *, seed: int = 0, checks: Iterable[str] | None = None
     """The checks that apply to ``gate`` (an instance, a Gate type, a GateSpec or a name)."""
     s = gate if isinstance(gate, Subject) else subject(gate, seed)
     s = attrs.evolve(s, checks=CHECK_NAMES, applicable=tuple(applicable(s)))
+    if isinstance(checks, str):
+        raise ArgumentError(f"checks= is a list of check names, such as [{checks!r}], not "
+                            f"the string {checks!r}")
     wanted = None if checks is None else list(checks)
     if wanted is not None:
-        unknown = [c for c in wanted if c not in CHECK_NAMES]
+        unknown = [str(c) for c in wanted if c not in CHECK_NAMES]
         if unknown:
-            raise ValueError(f"unknown check(s) {', '.join(unknown)}; the checks are: "
-                             f"{', '.join(CHECK_NAMES)}")
+            raise ArgumentError(f"unknown check(s) {', '.join(unknown)}; the checks are: "
+                                f"{', '.join(CHECK_NAMES)}")
     xfails = getattr(s.gate, "expected_failures", {})
     xfails = xfails if isinstance(xfails, dict) else {}
     for name, applies, function in ALL:

@@ -21,7 +21,7 @@ import numpy as np
 
 from core.engine import reference
 from core.engine.feeds import check_feed, check_rates
-from core.engine.plan import Plan
+from core.engine.plan import Plan, names_of
 from core.engine.planned.program import STALE
 from core.engine.reference import Trace
 from core.engine.state import state_of
@@ -94,8 +94,7 @@ class Executor:
         J is the sum of every cost in the graph, or of the nodes named in ``of``.
         """
         g = self.graph
-        wrt = None if wrt is None else tuple(wrt)
-        of = None if of is None else tuple(of)
+        wrt, of = names_of("wrt", wrt), names_of("of", of)
         check_feed(g, feed)  # the compiled step converts feeds without asking
         with g.lock:
             if self.mode == "planned" and trace is None:
@@ -126,7 +125,7 @@ class Executor:
                 loss = self._repeat_sgd(feed, rate, rates)
                 if loss is not STALE:
                     return loss
-            check_rates(rate, rates)
+            check_rates(rate, rates, self.graph.params)
             check_feed(self.graph, feed)
             if self.mode == "planned":
                 return self._planned_sgd(feed, rate, rates)

@@ -2,7 +2,7 @@
 checked with errors that name the input or the parameter at fault."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -56,11 +56,21 @@ def check_feed(graph: Graph, feed: Mapping[str, Any]) -> None:
             feed_array(name, value, graph.dtype)
 
 
-def check_rates(rate: Any, rates: Mapping[str, Any] | None = None) -> None:
-    """Refuse a learning rate that is not a finite number >= 0, naming which one."""
+def check_rates(rate: Any, rates: Mapping[str, Any] | None = None,
+                params: Iterable[str] | None = None) -> None:
+    """Refuse a learning rate that is not a finite number >= 0, naming which one, and (given
+    the ``params``) a rate for a name that is no parameter."""
     problem = rate_problem(rate)
     if problem:
         raise GraphError(f"rate: {problem}")
+    if rates is not None and not isinstance(rates, Mapping):
+        raise GraphError(f"rates= is a mapping of parameter names to rates, such as "
+                         f"{{'W1': 0.1}}, not {type(rates).__name__}")
+    if params is not None and rates:
+        unknown = sorted(set(rates) - set(params))
+        if unknown:
+            raise GraphError(f"rates given for {unknown}, which are not parameters; the "
+                             f"parameters are: {', '.join(params)}")
     for name, r in (rates or {}).items():
         problem = rate_problem(r)
         if problem:

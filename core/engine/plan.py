@@ -35,6 +35,26 @@ class Plan:
     watched: set[tuple[str, str]] = attrs.field(factory=set, eq=False)
 
 
+def names_of(what: str, names: Iterable[str] | None) -> tuple[str, ...] | None:
+    """``names`` (``wrt=``, ``of=``, ``outputs=``) as a tuple of node names, or a GraphError
+    for a single string (which would be read letter by letter) or a name that is no string."""
+    if names is None:
+        return None
+    if isinstance(names, str):
+        raise GraphError(f"{what}= is a list of node names, such as [{names!r}], not the "
+                         f"string {names!r}")
+    try:
+        found = tuple(names)
+    except TypeError:
+        raise GraphError(f"{what}= is a list of node names, not {type(names).__name__} "
+                         f"{names!r}") from None
+    for name in found:
+        if not isinstance(name, str):
+            raise GraphError(f"{what}= names nodes by name (strings), not "
+                             f"{type(name).__name__} {name!r}")
+    return found
+
+
 def compile_plan(graph: Graph, outputs: Iterable[str] | None, wrt: Iterable[str] | None,
                  of: Iterable[str] | None = None) -> Plan:
     """``of``: the nodes whose sum J is differentiated; default, every cost gate."""

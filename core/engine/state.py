@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from core.engine.plan import Plan, compile_plan
+from core.engine.plan import Plan, compile_plan, names_of
 from core.engine.planned.compiled import StepCache
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class GraphState:
 
     def plan(self, graph: Graph, outputs: Iterable[str] | None = None,
              wrt: Iterable[str] | None = None, of: Iterable[str] | None = None) -> Plan:
-        key = (_key(outputs), _key(wrt), _key(of))
+        key = (names_of("outputs", outputs), names_of("wrt", wrt), names_of("of", of))
         plan = self.plans.get(key)
         if plan is None:
             if len(self.plans) >= MAX_PLANS:
@@ -61,6 +61,3 @@ def cache_of(graph: Graph) -> StepCache:
     """The compiled steps of ``graph`` as it is now."""
     return state_of(graph).steps
 
-
-def _key(names: Iterable[str] | None) -> tuple[str, ...] | None:
-    return None if names is None else tuple(names)

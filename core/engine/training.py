@@ -95,12 +95,12 @@ def train(graph: Graph, data: Mapping[str, Any], *, epochs: int = 100,
     data = {k: feed_array(k, v, graph.dtype) for k, v in data.items()}
     if not data:
         raise GraphError("no training data was given")
+    check_rates(rate, rates)
     opt = optimizer or SGD(rate, dict(rates or {}))
-    check_rates(opt.rate, opt.rates)
-    unknown = set(opt.rates) - set(graph.params)
-    if unknown:
-        raise GraphError(f"rates given for {sorted(unknown)}, which are not parameters; "
-                         f"the parameters are: {', '.join(graph.params)}")
+    check_rates(opt.rate, opt.rates, graph.params)
+    if callback is not None and not callable(callback):
+        raise GraphError(f"callback= is a function callback(epoch, step, loss), not "
+                         f"{type(callback).__name__} {callback!r}")
     executor = Executor(graph)
     # plain SGD runs as one compiled step: forward, backward and the update in place
     fused = type(opt) is SGD

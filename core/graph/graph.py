@@ -17,12 +17,12 @@ import numpy as np
 
 from core.engine.executor import Executor
 from core.errors import GraphError, suggest
+from core.graph.checks import finite_number, input_shape, param_shape, param_value
 from core.graph.init import initialise
 from core.graph.node import Node
-from core.graph.params import NUMERIC, Params
+from core.graph.params import Params
 from core.graph.pickling import graph_state, rebuild
 from core.graph.topology import topological_order
-from core.limits import over
 from core.registry.discovery import default_registry
 from core.registry.manager import Registry
 from core.rules import name_problem, rate_problem, seed_problem
@@ -72,7 +72,7 @@ class Graph:
     def input(self, name: str, shape: Iterable[int | None] | None = None) -> str:
         """A non-trainable value fed at run time (X, Y)."""
         _check_name(name)
-        return self._add(Node(name, "input", shape=None if shape is None else tuple(shape)))
+        return self._add(Node(name, "input", shape=input_shape(name, shape)))
 
     def param(self, name: str, value: Any = None, *, shape: Iterable[int] | None = None,
               init: str = "lecun", scale: float = 1.0, rate: float | None = None) -> str:
@@ -85,18 +85,17 @@ class Graph:
         if value is None:
             if shape is None:
                 raise GraphError(f"parameter {name!r} needs a value or a shape")
-            shape = _param_shape(name, shape)
-            problem = over("bytes", int(np.prod(shape, dtype=object)) * self.dtype.itemsize)
-            if problem:
-                raise GraphError(f"parameter {name!r}: shape {shape} of {self.dtype} would "
-                                 f"take {problem}")
-            if not _finite_number(scale):
+            shape = param_shape(name, shape, self.dtype)
+            if not finite_number(scale):
                 raise GraphError(f"parameter {name!r}: scale must be a finite number, "
                                  f"not {scale!r}")
             array = initialise(init, shape, self.rng, self.dtype, scale)
             self.inits[name] = {"init": init, "shape": list(shape), "scale": scale}
         else:
-            array = _param_value(name, value, self.dtype)  # a copy the graph owns
+            array = param_value(name, value, self.dtype)  # a copy the graph owns
+            if shape is not None and param_shape(name, shape, self.dtype) != array.shape:
+                raise GraphError(f"parameter {name!r}: the value has shape {array.shape} but "
+                                 f"shape= says {tuple(shape)}")
             self.inits[name] = {"init": "value", "shape": list(array.shape)}
         self._add(Node(name, "param"), array)
         if rate is not None:
@@ -235,37 +234,6 @@ def canonical_dtype(dtype: Any) -> np.dtype:
     if found.kind != "f":
         raise GraphError(f"graph dtype must be a floating type, not {found}")
     return np.dtype(found.name)
-
-
-def _param_shape(name: str, shape: Any) -> tuple[int, ...]:
-    """``shape`` as a tuple of whole numbers >= 1, or a GraphError naming the parameter."""
-    try:
-        dims = tuple(shape)
-    except TypeError:
-        raise GraphError(f"parameter {name!r}: a shape is a sequence of whole numbers such "
-                         f"as (2, 3), not {shape!r}") from None
-    for d in dims:
-        if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1:
-            raise GraphError(f"parameter {name!r}: shape {dims!r}: dimensions are whole "
-                             f"numbers >= 1, not {d!r}")
-    return tuple(int(d) for d in dims)
-
-
-def _param_value(name: str, value: Any, dtype: np.dtype) -> np.ndarray:
-    """A copy of ``value`` in ``dtype``, or a GraphError saying why it is no parameter."""
-    try:
-        raw = np.asarray(value)
-        if raw.dtype.kind not in NUMERIC:
-            raise ValueError(f"its values are {raw.dtype}, not numbers")
-        return np.array(raw, dtype=dtype)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise GraphError(f"parameter {name!r}: the value is not a rectangular array of "
-                         f"numbers: {exc}") from None
-
-
-def _finite_number(x: Any) -> bool:
-    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool) \
-        and bool(np.isfinite(x))
 
 
 def _check_name(name: Any) -> None:

@@ -70,6 +70,9 @@ class Params(dict[str, np.ndarray]):
 
     def assign(self, values: Mapping[str, Any]) -> None:
         """Copy ``values`` into the owned arrays, after checking every one of them."""
+        if not isinstance(values, Mapping):
+            raise GraphError(f"parameters are set from a mapping of names to arrays, such as "
+                             f"{{'W1': array}}, not {type(values).__name__}")
         checked = [(name, self._checked(name, value)) for name, value in values.items()]
         with self._lock:
             for name, array in checked:

@@ -93,8 +93,13 @@ def save(graph: Graph, path: str | Path, *, name: str | None = None,
         saved = {"parameters": npz_path.name, "sha256": digest, **(notes or {})}
         comment = (f"A trained gates network. Its parameters are in {npz_path.name}; "
                    f"load it with core.load().")
-        text = dumps(graph, name=name or graph.name or toml_path.stem, provenance=True,
-                     saved=saved, comment=comment)
+        try:
+            text = dumps(graph, name=name or graph.name or toml_path.stem, provenance=True,
+                         saved=saved, comment=comment)
+        except TypeError as exc:  # a note (or an attribute) TOML cannot hold
+            raise PersistError(f"cannot save: {exc}; notes and gate attributes are "
+                               f"strings, numbers, booleans, or lists and tables of "
+                               f"them") from None
     try:
         toml_path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -2,7 +2,7 @@
 check names it knows, and expected failures that are strict: counted, never skipped."""
 import pytest
 
-from core import GatesError, check_gate, iter_checks
+from core import ArgumentError, GatesError, check_gate, iter_checks
 from tests.contract.planted import NoDoc, WrongAtOne
 
 
@@ -62,3 +62,13 @@ def test_expected_failures_are_strict_xfails_counted_not_skipped():
 def test_a_bad_seed_is_refused_before_any_check_is_blamed_on_the_gate(seed):
     with pytest.raises(GatesError, match="check_gate: a random seed must be a whole number"):
         check_gate("sigmoid", seed=seed)
+
+
+def test_what_check_gate_cannot_take_is_the_projects_error_and_a_type_or_value_error():
+    with pytest.raises(ArgumentError, match="check_gate takes a gate") as err:
+        check_gate(5)
+    assert isinstance(err.value, TypeError)
+    with pytest.raises(ArgumentError, match="checks= is a list of check names, such as "
+                                            "\\['deterministic'\\]") as err:
+        check_gate("sigmoid", checks="deterministic")
+    assert isinstance(err.value, ValueError)

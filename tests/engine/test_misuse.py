@@ -73,3 +73,39 @@ def test_a_node_named_twice_in_of_is_an_error(mode, xor):
         Executor(g, mode=mode).value_and_grad(xor, of=["J", "J"])
     loss, grads = Executor(g, mode=mode).value_and_grad(xor, of=["J"])
     assert loss == pytest.approx(g.value_and_grad(xor)[0])
+
+
+@pytest.mark.parametrize("kw, said", [
+    ({"wrt": "W1"}, "wrt= is a list of node names, such as ['W1'], not the string 'W1'"),
+    ({"of": "JJ"}, "of= is a list of node names, such as ['JJ'], not the string 'JJ'"),
+    ({"wrt": [1]}, "wrt= names nodes by name (strings), not int 1"),
+    ({"of": [None]}, "of= names nodes by name (strings), not NoneType None"),
+    ({"wrt": 3}, "wrt= is a list of node names, not int 3"),
+])
+@pytest.mark.parametrize("mode", PATHS)
+def test_names_that_are_no_list_of_names_are_refused(kw, said, mode, xor):
+    with pytest.raises(GraphError) as err:
+        Executor(net(), mode=mode).value_and_grad(xor, **kw)
+    assert said in str(err.value)
+
+
+def test_forward_outputs_that_are_a_string_are_refused(xor):
+    with pytest.raises(GraphError, match="outputs= is a list of node names"):
+        net().forward(xor, outputs="a3")
+
+
+@pytest.mark.parametrize("mode", PATHS)
+@pytest.mark.parametrize("rates, said", [({"Wx": 0.1}, "rates given for ['Wx'], which are not "
+                                                        "parameters"),
+                                         ([0.1], "rates= is a mapping of parameter names")])
+def test_sgd_step_refuses_rates_for_no_parameter(mode, rates, said, xor):
+    ex = Executor(net(), mode=mode)
+    ex.sgd_step(xor, 0.1)
+    with pytest.raises(GraphError) as err:
+        ex.sgd_step(xor, 0.1, rates)
+    assert said in str(err.value)
+
+
+def test_train_refuses_a_callback_that_cannot_be_called(xor):
+    with pytest.raises(GraphError, match="callback= is a function callback"):
+        train(net(), xor, epochs=1, callback=5)

@@ -82,3 +82,23 @@ def test_graph_param_refuses_a_bad_value_or_shape_with_its_own_error(kw, words):
 def test_a_graph_refuses_a_bad_seed(seed):
     with pytest.raises(GraphError, match="a random seed must be a whole number"):
         Graph(seed=seed)
+
+
+@pytest.mark.parametrize("shape, said", [(5, "a shape is a sequence such as (None, 2), not 5"),
+                                         (("a",), "dimensions are None (any size) or whole"),
+                                         ((0, 2), "not 0")])
+def test_graph_input_refuses_a_bad_shape(shape, said):
+    g = Graph()
+    with pytest.raises(GraphError) as err:
+        g.input("X", shape=shape)
+    assert said in str(err.value) and "X" not in g.nodes
+
+
+def test_a_value_and_a_shape_that_disagree_are_refused():
+    with pytest.raises(GraphError, match=r"the value has shape \(2,\) but shape= says \(3,\)"):
+        Graph().param("p", [1.0, 2.0], shape=(3,))
+
+
+def test_set_params_refuses_what_is_no_mapping():
+    with pytest.raises(GraphError, match="parameters are set from a mapping"):
+        mlp([2, 3, 1]).set_params([np.zeros((2, 3))])

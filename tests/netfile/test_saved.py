@@ -212,3 +212,11 @@ def test_version_differences_are_reported(tmp_path, registry_of_cubes):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load(toml_path, registry=registry_of_cubes("1.2.0"))  # same version: silent
+
+
+@pytest.mark.parametrize("note", [None, np.zeros(2), object()])
+def test_a_note_toml_cannot_hold_is_refused_before_writing(tmp_path, note):
+    with pytest.raises(PersistError, match="cannot save: cannot write .*notes and gate "
+                                           "attributes are strings, numbers"):
+        save(mlp([2, 3, 1]), tmp_path / "net", notes={"x": note})
+    assert [p for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == []

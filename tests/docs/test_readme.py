@@ -142,3 +142,13 @@ def test_the_explain_excerpt_is_what_the_command_prints(capsys):
     out = [version.sub("(gates)", line) for line in out]
     start = out.index(shown[0])
     assert out[start:start + len(shown)] == shown
+
+
+def test_the_readme_lists_every_size_limit_with_its_variable_and_default():
+    from core.limits import LIMITS
+    table = TEXT.split("| variable | default | bounds |", 1)[1].split("\n\n", 1)[0]
+    for entry in LIMITS.values():
+        row = next(line for line in table.splitlines() if f"`{entry.env}`" in line)
+        default = row.split("|")[2]
+        assert str(entry.default) in default.replace(",", "") or \
+            f"{entry.default // 2 ** 20} MiB" in default, (entry.env, default)

@@ -30,9 +30,9 @@ class Plan:
     needs_grad: set[str]  # nodes whose gradient somebody needs
     #: gates to visit on the way back: (gate node, which inputs need a gradient, its kind)
     backward: list[tuple[Node, tuple[bool, ...], Kind]]
-    #: ("forward" | "backward", node name) of the gate calls the reference path has watched
-    #: for changes to their arguments (once per plan: the copies cost)
-    watched: set[tuple[str, str]] = attrs.field(factory=set, eq=False)
+    #: the methods ("forward", "backward") whose every call the reference path has watched
+    #: for changes to their arguments, in one whole run of this plan (the copies cost)
+    watched: set[str] = attrs.field(factory=set, eq=False)
 
 
 def names_of(what: str, names: Iterable[str] | None) -> tuple[str, ...] | None:

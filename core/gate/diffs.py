@@ -20,6 +20,7 @@ every reference step, the copies of ``snapshot`` only on a node's first run.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,8 +39,9 @@ def reducible(grad_shape: tuple[int, ...], shape: tuple[int, ...]) -> bool:
     return all(s == g or s == 1 for s, g in zip(shape, grad_shape[extra:]))
 
 
+@functools.lru_cache(maxsize=1024)
 def broadcast_made(grad_shape: tuple[int, ...], shape: tuple[int, ...],
-                   forward: Sequence[tuple[int, ...]]) -> bool:
+                   forward: tuple[tuple[int, ...], ...]) -> bool:
     """True when ``grad_shape`` sums back to ``shape`` over axes the forward had.
 
     ``forward`` holds the shapes of the gate's inputs and output. Every summed
@@ -97,7 +99,7 @@ def check_bottom_diff(diff: Any, x: np.ndarray, index: int, name: str = "",
                           f"{_named(name)}, which is {x.dtype}")
     if diff.shape != x.shape:
         made = reducible(diff.shape, x.shape) if forward is None else \
-            broadcast_made(diff.shape, x.shape, forward)
+            broadcast_made(diff.shape, x.shape, tuple(map(tuple, forward)))
         if not made:
             seen = "" if forward is None else \
                 f" (the forward's shapes: {', '.join(map(str, forward))})"

@@ -177,3 +177,13 @@ def test_what_a_pass_means_names_every_check_and_the_suites_numbers():
     assert "step 1e-6 x max(1, |x|)" in flat and EPS == 1e-6
     assert "Gradients in float64: atol 1e-7 + rtol 1e-4" in flat
     assert TOLERANCES["float64"] == (1e-7, 1e-4)
+
+
+def test_the_readme_lists_every_size_limit_with_its_variable_and_default():
+    from core.limits import LIMITS
+    table = TEXT.split("| variable | default | bounds |", 1)[1].split("\n\n", 1)[0]
+    for entry in LIMITS.values():
+        row = next(line for line in table.splitlines() if f"`{entry.env}`" in line)
+        default = row.split("|")[2]
+        assert str(entry.default) in default.replace(",", "") or \
+            f"{entry.default // 2 ** 20} MiB" in default, (entry.env, default)

@@ -121,15 +121,15 @@ def test_sgd_steps_on_different_feeds_are_whole_steps_in_some_order():
     states = [one.value_and_grad(probe)]
     for _ in range(sum(map(len, done))):
         ran = [k for k, p in enumerate(pending)
-               if p and np.isclose(one.value_and_grad(data[k])[0], p[0], rtol=1e-12, atol=0)]
+               if p and np.isclose(one.value_and_grad(data[k])[0], p[0], rtol=1e-10, atol=0)]
         assert ran, "no trainer's next loss matches the parameters as they were"
         one.sgd_step(data[ran[0]], rate)
         pending[ran[0]].pop(0)
         states.append(one.value_and_grad(probe))
     for name in net.params:
-        np.testing.assert_allclose(net.params[name], replay.params[name], rtol=1e-12, atol=0)
+        np.testing.assert_allclose(net.params[name], replay.params[name], rtol=1e-9, atol=1e-12)
     for loss, grads in seen:
-        assert any(np.isclose(loss, s[0], rtol=1e-12, atol=0) and
+        assert any(np.isclose(loss, s[0], rtol=1e-10, atol=0) and
                    all(np.allclose(grads[n], s[1][n], rtol=1e-10, atol=1e-14) for n in grads)
                    for s in states), "a reader saw parameters in the middle of an update"
 

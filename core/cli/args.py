@@ -7,31 +7,30 @@ status 2. Output names are checked in ``core.cli.outputs``.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import Any
 
 from core.errors import GatesError
 from core.rules import rate_problem, seed_problem
 
 
-def rate_arg(text: str) -> float:
-    """An argparse type: a learning rate, by the rule graphs and files use (core.rules)."""
-    try:
-        x = float(text)
-    except ValueError:
-        x = None
-    if x is None or rate_problem(x):
-        raise argparse.ArgumentTypeError(f"must be a finite number of at least 0, not {text!r}")
-    return x
+def _by_rule(convert: Callable[[str], Any], problem: Callable[[Any], str | None],
+             expected: str) -> Callable[[str], Any]:
+    """An argparse type: ``convert`` the text, then refuse it if ``problem`` (a rule of
+    core.rules, the one graphs, files and the library use) finds one."""
+    def parse(text: str) -> Any:
+        try:
+            value = convert(text)
+        except ValueError:
+            value = None
+        if value is None or problem(value):
+            raise argparse.ArgumentTypeError(f"must be {expected}, not {text!r}")
+        return value
+    return parse
 
 
-def seed_arg(text: str) -> int:
-    """An argparse type: a random seed, a whole number >= 0 (the rule of core.rules)."""
-    try:
-        n = int(text)
-    except ValueError:
-        n = None
-    if n is None or seed_problem(n):
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 0, not {text!r}")
-    return n
+rate_arg = _by_rule(float, rate_problem, "a finite number of at least 0")  # --rate
+seed_arg = _by_rule(int, seed_problem, "a whole number of at least 0")  # --seed
 
 
 def _whole_at_least(low: int):

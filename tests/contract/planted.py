@@ -1,7 +1,10 @@
-"""Gates that break the contract in one way each, shared by several contract test modules.
+"""Gates shared by several contract test modules: ones that break the contract in one way
+each, and Log, a correct gate with a restricted domain.
 
 A support module, not a test module. Each test module keeps the planted faults only it uses.
 """
+import math
+
 import numpy as np
 
 from core import Activation, Operator
@@ -72,3 +75,15 @@ class ClaimsOutputOnly(Activation):
 
     def derivative(self, x, y, out=None):
         return 3 * x * x
+
+
+class Log(Activation):
+    """log x, defined for x > 0."""
+    name = "log_x"
+    domain = (0.0, math.inf)
+
+    def forward(self, x, out=None):
+        return np.log(x)
+
+    def derivative(self, x, y, out=None):
+        return 1 / x

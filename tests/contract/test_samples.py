@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pytest
 
-from core import Activation
 from core.contract.samples import (
     KINK_MARGIN,
     MAGNITUDES,
@@ -20,7 +19,7 @@ from core.contract.samples import (
     pool,
 )
 from core.contract.variants import broadcasts, edge_cases
-from tests.contract.planted import Mul, NanAtKink
+from tests.contract.planted import Log, Mul, NanAtKink
 
 
 def test_samples_keep_a_margin_from_kinks():
@@ -56,18 +55,6 @@ def test_the_extremes_are_where_exp_overflows_in_each_dtype():
     a, b = ds[0].xs
     assert a.shape == b.shape == (6, 6) and a.dtype == np.float32
     assert {1e3, -1e3, extremes(np.float32)[0]} <= set(a.ravel().tolist())
-
-
-class Log(Activation):
-    """log x, defined for x > 0."""
-    name = "log_x"
-    domain = (0.0, math.inf)
-
-    def forward(self, x, out=None):
-        return np.log(x)
-
-    def derivative(self, x, y, out=None):
-        return 1 / x
 
 
 def test_a_declared_domain_restricts_the_samples_and_adds_its_edges():

@@ -8,10 +8,11 @@ import warnings
 import numpy as np
 import pytest
 
-from core import Activation, GatesError, Registry, mlp, netfile, train
+from core import GatesError, Registry, mlp, netfile, train
 from core.netfile import saved as persist
 from core.netfile.saved import MissingPluginError, PersistError, VersionWarning, load, save
 from core.registry.discovery import load_entry_points
+from tests.sample_gates import Cube
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -164,18 +165,6 @@ def test_netfile_load_of_a_saved_network_keeps_what_was_trained(tmp_path):
     plain.write_text(netfile.dumps(net))
     with pytest.raises(PersistError, match="not a saved network.*core.netfile.load"):
         load(plain)
-
-
-class Cube(Activation):
-    """x cubed, a gate from a third-party distribution."""
-
-    name = "cube"
-
-    def forward(self, x, out=None):
-        return x ** 3
-
-    def derivative(self, x, y, out=None):
-        return 3 * x * x
 
 
 @pytest.fixture

@@ -6,20 +6,9 @@ import pytest
 
 from core import Activation, DuplicateGateError, Graph, Operator, UnknownGateError
 from core.errors import GraphError
+from tests.sample_gates import Cube
 
 SEED_GATES = {"add", "mul", "matmul", "sigmoid", "identity", "mse"}
-
-
-class Cube(Activation):
-    """x cubed."""
-
-    name = "cube"
-
-    def forward(self, x, out=None):
-        return x ** 3
-
-    def derivative(self, x, y, out=None):
-        return 3 * x * x
 
 
 def test_local_registration_through_register(registry, plugin_of):
